@@ -1,0 +1,1 @@
+"""Corpus stage: load documents, clean them, parse their structure and cut chunks."""

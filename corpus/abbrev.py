@@ -1,0 +1,105 @@
+"""Abbreviations both ways: a curated administrative list plus definitions found in the documents."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from corpus.text import fold
+
+# Common abbreviations of Vietnamese administrative documents.
+CURATED: dict[str, str] = {
+    "HĐND": "Hội đồng nhân dân",
+    "UBND": "Ủy ban nhân dân",
+    "MTTQ": "Mặt trận Tổ quốc",
+    "UBMTTQ": "Ủy ban Mặt trận Tổ quốc",
+    "BHXH": "bảo hiểm xã hội",
+    "BHYT": "bảo hiểm y tế",
+    "BHTN": "bảo hiểm thất nghiệp",
+    "NTM": "nông thôn mới",
+    "GRDP": "tổng sản phẩm trên địa bàn",
+    "GDP": "tổng sản phẩm quốc nội",
+    "CCHC": "cải cách hành chính",
+    "TTHC": "thủ tục hành chính",
+    "KHCN": "khoa học và công nghệ",
+    "KH&CN": "khoa học và công nghệ",
+    "ATTP": "an toàn thực phẩm",
+    "CCN": "cụm công nghiệp",
+    "KCN": "khu công nghiệp",
+    "XLNT": "xử lý nước thải",
+    "KTXH": "kinh tế - xã hội",
+    "KT-XH": "kinh tế - xã hội",
+    "PCI": "chỉ số năng lực cạnh tranh cấp tỉnh",
+    "PAPI": "chỉ số hiệu quả quản trị và hành chính công cấp tỉnh",
+    "SIPAS": "chỉ số hài lòng của người dân",
+    "PAR-Index": "chỉ số cải cách hành chính",
+    "CPI": "chỉ số giá tiêu dùng",
+    "CQG": "chuẩn quốc gia",
+    "THCS": "trung học cơ sở",
+    "THPT": "trung học phổ thông",
+    "TDTT": "thể dục thể thao",
+    "VP": "văn phòng",
+    "TP": "thành phố",
+    "TU": "Thành ủy",
+    "ĐBQH": "đại biểu Quốc hội",
+    "UBTVQH": "Ủy ban Thường vụ Quốc hội",
+    "FTA": "hiệp định thương mại tự do",
+    "ODA": "hỗ trợ phát triển chính thức",
+    "FDI": "đầu tư trực tiếp nước ngoài",
+    "PCCC": "phòng cháy chữa cháy",
+    "ATGT": "an toàn giao thông",
+    "ANTT": "an ninh trật tự",
+    "GPMB": "giải phóng mặt bằng",
+    "QPAN": "quốc phòng an ninh",
+}
+
+_DEFINITION = re.compile(r"([^\W\d_][\w\s\-–]{2,120}?)\s*\(([A-ZĐ][A-ZĐa-z&\-]{1,11})\)")
+_GLUE = {"va", "cua", "ve", "cho"}
+
+
+def _initial(syllable: str) -> str:
+    return fold(syllable)[:1]
+
+
+def harvest(text: str) -> dict[str, str]:
+    """Definitions written in the text itself, e.g. "an toàn thực phẩm (ATTP)"."""
+    found: dict[str, str] = {}
+    for m in _DEFINITION.finditer(text):
+        abbr = m.group(2)
+        letters = [c for c in fold(abbr) if c.isalpha()]
+        words = re.split(r"[\s\-–]+", m.group(1).strip())
+        picked: list[str] = []
+        i = len(letters) - 1
+        for word in reversed(words):
+            if i < 0:
+                break
+            if _initial(word) == letters[i]:
+                picked.append(word)
+                i -= 1
+            elif picked and fold(word) in _GLUE:
+                picked.append(word)
+            else:
+                break
+        if i < 0:
+            found.setdefault(abbr, " ".join(reversed(picked)))
+    return found
+
+
+class Abbreviations:
+    """Expands a query with the long form of each abbreviation and vice versa."""
+
+    def __init__(self, extra: Iterable[tuple[str, str]] = ()) -> None:
+        """Curated list plus ``extra`` (abbreviation, long form) pairs."""
+        pairs = {**CURATED, **dict(extra)}
+        self.pairs: dict[str, str] = pairs
+        self._by_abbr = {fold(a): long for a, long in pairs.items()}
+        self._by_long = {fold(long): a for a, long in pairs.items()}
+
+    def expand(self, text: str) -> list[str]:
+        """Long forms of abbreviations in ``text`` and abbreviations of long forms in it."""
+        folded = fold(text)
+        words = set(re.findall(r"[\w&\-]+", folded))
+        extra = [long for abbr, long in self._by_abbr.items() if abbr in words]
+        extra += [abbr for long, abbr in self._by_long.items()
+                  if re.search(rf"(?<!\w){re.escape(long)}(?!\w)", folded)]
+        return list(dict.fromkeys(extra))

@@ -1,0 +1,1 @@
+"""Evaluation: the Q&A set, the runner and the report."""

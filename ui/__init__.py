@@ -1,0 +1,1 @@
+"""Gradio app: a thin adapter over :mod:`qa`."""
