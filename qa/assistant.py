@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from corpus.abbrev import Abbreviations, harvest
+from corpus.accents import AccentRestorer
 from corpus.errors import InputError
 from corpus.loader import BUNDLED_CORPUS
 from index.embedders import DEFAULT_EMBEDDER, Embedder, make_embedder
 from index.store import BuildSettings, Index, Progress, build_index, check_fresh, default_index_dir, load_index
+from qa.answer import Answerer
 from qa.query import Query, make_query
 from qa.retrieve import (
     MODES,
@@ -47,6 +50,7 @@ class Assistant:
         self.abbreviations = Abbreviations(
             (a, long) for d in index.documents.values() for a, long in harvest(d.text).items()
         )
+        self.restorer = AccentRestorer(d.text for d in index.documents.values())
         lexical = LexicalRetriever(index)
         dense = DenseRetriever(index, embedder)
         self.retrievers: dict[str, Retriever] = {
@@ -65,7 +69,7 @@ class Assistant:
         build_if_missing: bool = True,
         progress: Progress | None = None,
     ) -> Assistant:
-        """Load the index (building it on first use) and refuse a stale one."""
+        """Load the index (building it when missing, if allowed) and refuse a stale one."""
         index_dir = Path(index_dir) if index_dir else default_index_dir()
         corpus_dir = Path(corpus_dir) if corpus_dir else BUNDLED_CORPUS
         settings = settings or BuildSettings()
@@ -79,7 +83,7 @@ class Assistant:
 
     def query(self, question: str) -> Query:
         """Validate and analyse a question (raises :class:`InputError`)."""
-        return make_query(question, self.abbreviations)
+        return make_query(question, self.abbreviations, self.restorer)
 
     def search(self, question: str, top_k: int = 5, mode: str = "hybrid",
                doc_id: str | None = None, part: str | None = None) -> SearchResult:
@@ -110,9 +114,12 @@ class Assistant:
         hits = [Hit(rank, score, chunks[row]) for rank, (row, score) in enumerate(rows[:top_k], 1)]
         return SearchResult(query, hits)
 
+    @cached_property
+    def answerer(self) -> Answerer:
+        """Extractive answerer (term weights and appendix targets), built once."""
+        return Answerer(self)
+
     def ask(self, question: str) -> Answer:
         """A short cited answer, or a clear "not in the documents" with the closest passages."""
-        from qa.answer import answer
-
-        return answer(self, question)
+        return self.answerer.answer(question)
 

@@ -64,12 +64,16 @@ def _err_console() -> Any:
 
 
 def open_assistant(index_dir: Path | None, corpus_dir: Path | None, embedder: str) -> Any:
-    """Open the assistant, building the index on first use with a progress bar."""
+    """Open the assistant; the default index is built on first use, with a progress bar.
+
+    A folder named with ``--index`` must already hold an index: a typo should not start a build.
+    """
     from qa.assistant import Assistant
 
     update, stop = _progress_bar()
     try:
-        return Assistant.open(index_dir, corpus_dir, embedder, progress=update)
+        return Assistant.open(index_dir, corpus_dir, embedder, progress=update,
+                              build_if_missing=index_dir is None)
     finally:
         stop()
 

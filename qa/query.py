@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from corpus.abbrev import Abbreviations
+from corpus.accents import AccentRestorer
 from corpus.errors import InputError
 from corpus.text import clean_input, fold, has_diacritics
 
@@ -49,6 +50,12 @@ class Query:
     expanded: str  # text plus abbreviation expansions (for lexical matching)
     clause_ref: ClauseRef | None
     has_diacritics: bool
+    restored: str = ""  # text with diacritics restored when typed without (for the dense model)
+
+    @property
+    def for_dense(self) -> str:
+        """What the dense retriever embeds."""
+        return self.restored or self.text
 
 
 def parse_clause_ref(text: str) -> ClauseRef | None:
@@ -83,10 +90,14 @@ def validate_question(question: object) -> str:
     return text
 
 
-def make_query(question: str, abbreviations: Abbreviations) -> Query:
+def make_query(question: str, abbreviations: Abbreviations,
+               restorer: AccentRestorer | None = None) -> Query:
     """Validate and analyse a question."""
     text = validate_question(question)
+    accented = has_diacritics(text)
+    restored = restorer.restore(text) if restorer and not accented else ""
     extra = abbreviations.expand(text)
     expanded = " ".join([text, *extra]) if extra else text
     return Query(text=text, folded=fold(text), expanded=expanded,
-                 clause_ref=parse_clause_ref(text), has_diacritics=has_diacritics(text))
+                 clause_ref=parse_clause_ref(text), has_diacritics=accented,
+                 restored=restored if restored != text else "")

@@ -54,12 +54,12 @@ class DenseRetriever:
 
     name = "dense"
 
-    def __init__(self, index: Index, embedder: Embedder,
-                 rewrite: Callable[[Query], str] | None = None) -> None:
-        """Search ``index.dense``; ``rewrite`` picks the text to embed (e.g. with restored accents)."""
+    def __init__(self, index: Index, embedder: Embedder, restore_accents: bool = True) -> None:
+        """Search ``index.dense``; embed the accent-restored question when there is one."""
         self._index = index
         self._embedder = embedder
-        self._rewrite = rewrite or (lambda q: q.text)
+        self._rewrite: Callable[[Query], str] = (
+            (lambda q: q.for_dense) if restore_accents else (lambda q: q.text))
         self._embed = lru_cache(maxsize=2048)(self._embed_uncached)
 
     def _embed_uncached(self, text: str) -> np.ndarray:
@@ -76,17 +76,15 @@ class FusionSettings:
     """How lexical and dense rankings are combined (chosen on the dev set, see README)."""
 
     method: str = "convex"  # convex | rrf
-    dense_weight: float = 0.5  # convex: weight of the dense score for accented questions
-    dense_weight_unaccented: float = 0.3  # … and for questions typed without diacritics
+    dense_weight: float = 0.5  # convex: weight of the min-max normalised dense score
     rrf_k: int = 60
     depth: int = 50  # candidates taken from each retriever
 
     def __post_init__(self) -> None:
         if self.method not in ("convex", "rrf"):
             raise ValueError(f"method must be 'convex' or 'rrf', got {self.method!r}")
-        for w in (self.dense_weight, self.dense_weight_unaccented):
-            if not 0.0 <= w <= 1.0:
-                raise ValueError(f"dense weights must be in [0, 1], got {w}")
+        if not 0.0 <= self.dense_weight <= 1.0:
+            raise ValueError(f"dense_weight must be in [0, 1], got {self.dense_weight}")
 
 
 def _minmax(ranked: Ranked) -> dict[int, float]:
@@ -121,7 +119,7 @@ class HybridRetriever:
                 for rank, (row, _) in enumerate(ranked, 1):
                     fused[row] = fused.get(row, 0.0) + 1.0 / (s.rrf_k + rank)
         else:
-            w = s.dense_weight if query.has_diacritics else s.dense_weight_unaccented
+            w = s.dense_weight
             nl, nd = _minmax(lex), _minmax(den)
             for row in nl.keys() | nd.keys():
                 fused[row] = (1 - w) * nl.get(row, 0.0) + w * nd.get(row, 0.0)
