@@ -107,6 +107,8 @@ def figures(text: str) -> list[re.Match[str]]:
             continue
         if not m.group("unit") and _YEAR.fullmatch(m.group("val").strip()):
             continue
+        if re.match(r"\d+\.\s", text[m.start():m.start() + 6]) and (m.start() == 0 or text[m.start() - 1] == "\n"):
+            continue  # the number of a khoản/mục ("9. Quyết liệt …"), not a figure
         out.append(m)
     return out
 

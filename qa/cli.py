@@ -54,7 +54,11 @@ def _progress_bar() -> tuple[Callable[[int, int, str], None], Callable[[], None]
             task.append(bar.add_task(label, total=total))
         bar.update(task[0], completed=done, total=total, description=label)
 
-    return update, bar.stop
+    def stop() -> None:
+        if task:
+            bar.stop()
+
+    return update, stop
 
 
 def _err_console() -> Any:

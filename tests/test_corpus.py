@@ -1,0 +1,168 @@
+"""Corpus stage on the real resolution: cleaning, structure, chunks, Vietnamese text."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from corpus.abbrev import Abbreviations, harvest
+from corpus.accents import AccentRestorer
+from corpus.chunker import ChunkerSettings, chunk_corpus, chunk_document
+from corpus.errors import CorpusError
+from corpus.loader import BUNDLED_CORPUS, clean_text, load_corpus
+from corpus.structure import parse_structure
+from corpus.text import canonical_number, clean_input, fold, lexical_terms
+from qa.query import parse_clause_ref
+
+RAW = next(BUNDLED_CORPUS.glob("*.txt")).read_text(encoding="utf-8")
+BOILERPLATE = ["Đăng nhập", "Đang tải văn bản", "Bạn Chưa Đăng Nhập Thành Viên", "DMCA",
+               "IP: 3.139", "Hãy để chúng tôi hỗ trợ bạn", "Từ khoá: Số Hiệu",
+               "Nếu chưa là Thành Viên", "Văn bản này chưa cập nhật nội dung Tiếng Anh"]
+
+
+@pytest.fixture(scope="module")
+def doc():
+    return load_corpus()[0]
+
+
+def test_boilerplate_is_gone(doc):
+    for phrase in BOILERPLATE:
+        assert phrase not in doc.text, phrase
+
+
+def test_no_resolution_line_is_lost(doc):
+    # Every line from the header block to the last appendix item survives, verbatim.
+    body = RAW[RAW.index("HỘI ĐỒNG NHÂN DÂN"):RAW.index("Văn bản này chưa cập nhật")]
+    lines = [ln.strip() for ln in body.splitlines() if ln.strip()]
+    assert len(lines) > 120
+    missing = [ln for ln in lines if ln not in doc.text]
+    assert missing == []
+    assert doc.text.startswith("HỘI ĐỒNG NHÂN DÂN")
+    assert doc.text.endswith("kiểu mẫu tăng thêm: 35 xã.")
+    for must in ("Căn cứ Luật tổ chức chính quyền địa phương", "Nơi nhận:", "CHỦ TỊCH", "Nguyễn Ngọc Tuấn"):
+        assert must in doc.text
+
+
+def test_site_attribute_table_becomes_metadata_not_text(doc):
+    assert "Loại văn bản:" not in doc.text
+    assert doc.metadata["so_hieu"] == "31/NQ-HĐND"
+    assert doc.metadata["ngay_ban_hanh"] == "06/12/2023"
+    assert doc.title == "Nghị quyết 31/NQ-HĐND (06/12/2023)"
+
+
+def test_structure_shape(doc):
+    secs = parse_structure(doc.text)
+    kinds = [s.kind for s in secs]
+    assert kinds == ["preamble", "dieu", "dieu", "dieu", "closing", "phuluc"]
+    dieu = {s.number: s for s in secs if s.kind == "dieu"}
+    assert [len(dieu[n].children) for n in (1, 2, 3)] == [2, 12, 3]
+    phuluc = secs[-1]
+    assert [c.number for c in phuluc.children] == list(range(1, 25))
+    assert doc.text[dieu[2].children[5].start:].startswith("6. Thực hiện tốt các chính sách an sinh")
+    assert doc.text[phuluc.children[12].start:].startswith("13. Giảm số hộ nghèo so với đầu năm: 300-400 hộ.")
+
+
+@pytest.mark.parametrize("max_chars", [300, 800, 1200, 3000])
+def test_chunk_offsets_round_trip(doc, max_chars):
+    chunks = chunk_document(doc, ChunkerSettings(max_chars=max_chars, overlap=min(100, max_chars // 4)))
+    assert chunks
+    for c in chunks:
+        assert doc.text[c.start:c.end] == c.text
+    # Chunks cover every word of the document (the blank lines between units aside).
+    covered = bytearray(len(doc.text))
+    for c in chunks:
+        covered[c.start:c.end] = b"\x01" * (c.end - c.start)
+    assert all(covered[i] or doc.text[i].isspace() for i in range(len(doc.text)))
+
+
+def test_chunks_never_cross_a_khoan(doc):
+    secs = parse_structure(doc.text)
+    units = [(ch.start, ch.end) for s in secs for ch in s.children]
+    for c in chunk_document(doc, ChunkerSettings(max_chars=400, overlap=80)):
+        if len(c.path) == 2:
+            assert any(a <= c.start and c.end <= b for a, b in units), c.citation
+
+
+def test_chunk_citations_and_ids(doc):
+    chunks = chunk_document(doc)
+    by_section = {c.section: c for c in chunks}
+    assert by_section["Phụ lục mục 13"].citation == "Nghị quyết 31/NQ-HĐND (06/12/2023), Phụ lục, mục 13"
+    assert "Điều 2 khoản 6" in by_section
+    assert len({c.id for c in chunks}) == len(chunks)
+    assert [c.id for c in chunks] == [c.id for c in chunk_document(doc)]  # stable
+
+
+def test_second_document_is_picked_up(corpus_copy: Path):
+    (corpus_copy / "quyet-dinh-99.txt").write_text(
+        "Điều 1. Phê duyệt đề án thí điểm.\n\n1. Hỗ trợ 500 hộ cận nghèo.\n", encoding="utf-8")
+    (corpus_copy / "quyet-dinh-99.meta.json").write_text(json.dumps(
+        {"so_hieu": "99/QĐ-UBND", "loai_van_ban": "Quyết định", "ngay_ban_hanh": "01/02/2024"},
+        ensure_ascii=False), encoding="utf-8")
+    docs = load_corpus(corpus_copy)
+    assert len(docs) == 2
+    cites = {c.citation for c in chunk_corpus(docs)}
+    assert "Quyết định 99/QĐ-UBND (01/02/2024), Điều 1, khoản 1" in cites
+
+
+def test_corpus_errors_are_vietnamese(tmp_path: Path):
+    with pytest.raises(CorpusError, match="Không tìm thấy thư mục"):
+        load_corpus(tmp_path / "nope")
+    (tmp_path / "bad.txt").write_bytes(b"\xff\xfe\x00bad")
+    with pytest.raises(CorpusError, match="UTF-8"):
+        load_corpus(tmp_path)
+
+
+def test_clean_text_keeps_document_words():
+    raw = "Đăng nhập\n\nĐiều 1. Nội dung chính.\nDMCA.com Protection Status\n"
+    assert clean_text(raw) == "Điều 1. Nội dung chính."
+
+
+def test_fold_and_numbers():
+    assert fold("Chỉ tiêu HỘ NGHÈO, Đường") == "chi tieu ho ngheo, duong"
+    assert canonical_number("20.000") == "20000"
+    assert canonical_number("4.5") == "4,5"
+    assert "ho_ngheo" in lexical_terms("hộ nghèo")
+    assert lexical_terms("chi tieu ho ngheo") == lexical_terms("chỉ tiêu hộ nghèo")
+
+
+@given(st.text())
+def test_fold_keeps_length_and_is_idempotent(s):
+    f = fold(s)
+    assert len(f) == len(s)
+    assert fold(f) == f
+
+
+@given(st.text())
+def test_clean_input_never_fails_and_drops_controls(s):
+    out = clean_input(s)
+    assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", out)
+
+
+def test_clause_references():
+    assert parse_clause_ref("khoản 6 Điều 2").path == ("Điều 2", "khoản 6")
+    assert parse_clause_ref("khoan 6 dieu 2").path == ("Điều 2", "khoản 6")
+    assert parse_clause_ref("mục 13 phụ lục").path == ("Phụ lục", "mục 13")
+    assert parse_clause_ref("chỉ tiêu số 9").path == ("Phụ lục", "mục 9")
+    assert parse_clause_ref("nhiệm vụ số 9").task == 9
+    assert parse_clause_ref("chi tieu ho ngheo 2024") is None
+
+
+def test_abbreviations_both_ways(doc):
+    found = harvest(doc.text)
+    assert found["ATTP"] == "an toàn thực phẩm"
+    assert found["CCHC"] == "cải cách hành chính"
+    ab = Abbreviations(found.items())
+    assert "bảo hiểm y tế" in ab.expand("tỷ lệ BHYT")
+    assert "BHYT" in ab.expand("ty le bao hiem y te")
+
+
+def test_accent_restoration_from_corpus(doc):
+    r = AccentRestorer([doc.text])
+    assert r.restore("chi tieu ho ngheo 2024") == "chỉ tiêu hộ nghèo 2024"
+    assert r.restore("ty le bao phu bao hiem y te") == "tỷ lệ bao phủ bảo hiểm y tế"
+    assert r.restore("what is the poverty target") == "what is the poverty target"
