@@ -60,6 +60,11 @@ class LexicalIndex:
         top = top[scores[top] > 0]
         return scores[top], top
 
+    @property
+    def vocabulary(self) -> dict[str, int]:
+        """Term → id of every indexed term."""
+        return self._bm25.vocab_dict  # type: ignore[attr-defined,no-any-return]
+
     def query_terms(self, text: str) -> list[str]:
         """Terms of a query, tokenised exactly as the chunks were."""
         return lexical_terms(text, self.settings.bigrams)

@@ -7,14 +7,14 @@ them and ranked first.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
 
-from corpus.text import fold
+from corpus.text import fold, tokens
 from index.embedders import Embedder
 from index.store import Index
 from qa.query import ClauseRef, Query
@@ -48,6 +48,10 @@ class LexicalRetriever:
         scores, rows = lex.search(lex.query_terms(query.expanded), k)
         return [(int(r), float(s)) for r, s in zip(rows, scores, strict=True)]
 
+    def vocabulary(self) -> Container[str]:
+        """Every indexed term (folded syllables and bigrams)."""
+        return self._index.lexical.vocabulary
+
 
 class DenseRetriever:
     """Cosine similarity of e5 query and passage vectors."""
@@ -77,14 +81,18 @@ class FusionSettings:
 
     method: str = "convex"  # convex | rrf
     dense_weight: float = 0.5  # convex: weight of the min-max normalised dense score
+    # … for questions whose words are mostly not in the corpus vocabulary (English, say),
+    # where BM25 only matches noise.
+    dense_weight_foreign: float = 0.9
     rrf_k: int = 60
     depth: int = 50  # candidates taken from each retriever
 
     def __post_init__(self) -> None:
         if self.method not in ("convex", "rrf"):
             raise ValueError(f"method must be 'convex' or 'rrf', got {self.method!r}")
-        if not 0.0 <= self.dense_weight <= 1.0:
-            raise ValueError(f"dense_weight must be in [0, 1], got {self.dense_weight}")
+        for w in (self.dense_weight, self.dense_weight_foreign):
+            if not 0.0 <= w <= 1.0:
+                raise ValueError(f"dense weights must be in [0, 1], got {w}")
 
 
 def _minmax(ranked: Ranked) -> dict[int, float]:
@@ -106,6 +114,13 @@ class HybridRetriever:
         self._lexical = lexical
         self._dense = dense
         self.settings = settings
+        self._vocab: Callable[[], Container[str]] = getattr(lexical, "vocabulary", lambda: ())
+
+    def _known(self, query: Query) -> float:
+        """Share of the question's syllables that occur in the corpus."""
+        vocab = self._vocab()
+        toks = [t for t in tokens(query.text) if not t[0].isdigit()]
+        return sum(t in vocab for t in toks) / len(toks) if toks else 1.0
 
     def retrieve(self, query: Query, k: int) -> Ranked:
         """Top ``k`` fused rows."""
@@ -119,7 +134,7 @@ class HybridRetriever:
                 for rank, (row, _) in enumerate(ranked, 1):
                     fused[row] = fused.get(row, 0.0) + 1.0 / (s.rrf_k + rank)
         else:
-            w = s.dense_weight
+            w = s.dense_weight if self._known(query) >= 0.5 else s.dense_weight_foreign
             nl, nd = _minmax(lex), _minmax(den)
             for row in nl.keys() | nd.keys():
                 fused[row] = (1 - w) * nl.get(row, 0.0) + w * nd.get(row, 0.0)
