@@ -79,7 +79,7 @@ class SentenceTransformerEmbedder:
             ) from exc
         try:
             self._model = SentenceTransformer(model, device="cpu")
-        except Exception as exc:  # noqa: BLE001 - many loader errors, one user message
+        except Exception as exc:
             raise InputError(f"Không nạp được mô hình '{model}': {exc}") from exc
         self.spec = f"st:{model}"
         prompts = getattr(self._model, "prompts", {}) or {}

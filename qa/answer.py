@@ -7,6 +7,7 @@ lists the closest passages instead.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -132,7 +133,7 @@ class Answerer:
     # --- scoring -------------------------------------------------------------------------
     def _query_terms(self, query: Query) -> set[str]:
         toks = [t for t in tokens(query.text) if t not in _QUESTION_WORDS]
-        return set(toks) | {f"{a}_{b}" for a, b in zip(toks, toks[1:], strict=False)}
+        return set(toks) | {f"{a}_{b}" for a, b in itertools.pairwise(toks)}
 
     def _coverage(self, want: set[str], text: str) -> float:
         if not want:

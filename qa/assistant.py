@@ -11,7 +11,15 @@ from corpus.accents import AccentRestorer
 from corpus.errors import InputError
 from corpus.loader import BUNDLED_CORPUS
 from index.embedders import DEFAULT_EMBEDDER, Embedder, make_embedder
-from index.store import BuildSettings, Index, Progress, build_index, check_fresh, default_index_dir, load_index
+from index.store import (
+    BuildSettings,
+    Index,
+    Progress,
+    build_index,
+    check_fresh,
+    default_index_dir,
+    load_index,
+)
 from qa.answer import Answerer
 from qa.query import Query, make_query
 from qa.retrieve import (

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -25,7 +25,7 @@ _FILE = click.option("--file", "question_file", type=click.Path(path_type=Path),
 _JSON = click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     """Exit 1 with a one-line Vietnamese message (never a traceback)."""
     raise click.ClickException(message)
 
@@ -208,20 +208,18 @@ def _questions(question: str | None, question_file: Path | None) -> list[str]:
     return [question]
 
 
-def _register_optional() -> None:
-    """Subcommands that live with their stage (eval, serve, targets, model)."""
-    import importlib
+def _register_stage_commands() -> None:
+    """Subcommands that live with their stage; imported here so a broken one fails loudly."""
+    from eval.cli import eval_cmd
+    from index.cli import model_group
+    from qa.targets_cli import targets_cmd
+    from ui.cli import serve_cmd
 
-    for module, attr in (("eval.cli", "eval_cmd"), ("ui.cli", "serve_cmd"),
-                         ("qa.targets_cli", "targets_cmd"), ("index.cli", "model_group")):
-        try:
-            cmd = getattr(importlib.import_module(module), attr)
-        except (ImportError, AttributeError):
-            continue
+    for cmd in (eval_cmd, serve_cmd, targets_cmd, model_group):
         main.add_command(cmd)
 
 
-_register_optional()
+_register_stage_commands()
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

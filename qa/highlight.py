@@ -7,7 +7,7 @@ from qa.query import Query
 
 # Very common syllables that would light up every passage.
 _STOP = {"va", "cua", "cac", "la", "co", "cho", "trong", "voi", "nhu", "the", "nao", "gi",
-         "bao", "nhieu", "the", "of", "is", "what", "how", "a", "an", "to", "in", "ve", "duoc"}
+         "bao", "nhieu", "of", "is", "what", "how", "a", "an", "to", "in", "ve", "duoc"}
 
 
 def match_spans(text: str, query: Query) -> list[tuple[int, int]]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, TextIO
 
 from corpus.chunker import Chunk
 from corpus.text import canonical_number, tokens
@@ -123,7 +125,7 @@ def parse_targets(chunks: list[Chunk], year_hint: str = "") -> list[Target]:
 
 def _content_terms(text: str) -> set[str]:
     toks = [t for t in tokens(text) if not t[0].isdigit()]
-    return set(toks) | {f"{a}_{b}" for a, b in zip(toks, toks[1:], strict=False)}
+    return set(toks) | {f"{a}_{b}" for a, b in itertools.pairwise(toks)}
 
 
 def statements(chunk: Chunk) -> list[tuple[int, int]]:
@@ -175,3 +177,20 @@ def link_restatements(targets: list[Target], chunks: list[Chunk], idf: dict[str,
             best.setdefault((f["citation"], f["text"]), f)
         out.append(Target(**{**t.__dict__, "restated": tuple(best.values())}))
     return out
+
+
+TABLE_COLUMNS = ["Mục", "Chỉ tiêu", "Giá trị 2024", "Trích dẫn"]
+
+
+def target_table(targets: list[Target]) -> tuple[list[str], list[list[str]]]:
+    """Headers and string cells: one row per target, for the UI table and CSV."""
+    rows = [[str(t.number), t.indicator, t.value_text, t.citation] for t in targets]
+    return list(TABLE_COLUMNS), rows
+
+
+def write_targets_csv(targets: list[Target], stream: TextIO) -> None:
+    """Write the targets table as CSV (the caller picks the encoding; UTF-8 with BOM for Excel)."""
+    cols, rows = target_table(targets)
+    writer = csv.writer(stream)
+    writer.writerow(cols)
+    writer.writerows(rows)

@@ -12,9 +12,10 @@ from click.testing import CliRunner
 
 from corpus.chunker import chunk_corpus
 from corpus.loader import load_corpus
+from qa.targets import parse_targets
 from qa.types import Answer, Hit, Span
 from ui import views
-from ui.targets import _appendix_rows, target_rows, write_csv
+from ui.targets import write_csv
 
 XSS = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 
@@ -144,15 +145,15 @@ def test_hits_html_shows_the_clause_jump(chunks, anchors):
 
 
 def test_targets_csv_has_bom_and_24_rows(docs, chunks, tmp_path):
-    for rows in (target_rows(chunks, docs), [r for d in docs for r in _appendix_rows(d)]):
-        assert len(rows) == 24
-        path = write_csv(rows, tmp_path / "t.csv")
-        raw = path.read_bytes()
-        assert raw.startswith(b"\xef\xbb\xbf")
-        table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-        assert len(table) == 25
-        row13 = next(r for r in table[1:] if r[0] == "13")
-        assert "hộ nghèo" in row13[1] and "300-400" in row13[2]
+    rows = parse_targets(chunks)
+    assert len(rows) == 24
+    path = write_csv(rows, tmp_path / "t.csv")
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert len(table) == 25
+    row13 = next(r for r in table[1:] if r[0] == "13")
+    assert "hộ nghèo" in row13[1] and "300-400" in row13[2]
 
 
 def test_serve_command_is_registered():

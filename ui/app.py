@@ -24,7 +24,7 @@ from ui import views
 from ui.assets import CHAT_JS, load_js
 from ui.feedback import FeedbackLog, default_feedback_path
 from ui.service import GENERIC_ERROR, AssistantService, Factory, NotReady, assistant_factory
-from ui.targets import COLUMNS, table, target_rows, write_csv
+from ui.targets import COLUMNS, table, write_csv
 
 log = logging.getLogger("ui")
 
@@ -72,10 +72,10 @@ class _Derived:
         self.document_html = views.document_html(docs, self.anchors)
         self.doc_choices = [(ALL, ALL)] + [(d.title, d.doc_id) for d in docs]
         self.part_choices = [ALL, *sorted({c.path[0] for c in index.chunks if c.path}, key=_part_key)]
-        rows = target_rows(index.chunks, docs)
-        cols, cells = table(rows)
+        targets = assistant.answerer.targets
+        cols, cells = table(targets)
         self.targets = pd.DataFrame(cells, columns=cols)
-        self.csv_path = write_csv(rows, workdir / "chi-tieu-2024.csv")
+        self.csv_path = write_csv(targets, workdir / "chi-tieu-2024.csv")
 
 
 class QAApp:
