@@ -7,6 +7,7 @@ bigram counts. Syllables the corpus never saw (English words, typos) are left as
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter, defaultdict
@@ -33,7 +34,7 @@ class AccentRestorer:
         for text in [*texts, *[_QUESTION_WORDS] * 20]:
             sylls = [m.group().lower() for m in _SYLLABLE.finditer(text)]
             self._uni.update(sylls)
-            self._bi.update(zip(sylls, sylls[1:], strict=False))
+            self._bi.update(itertools.pairwise(sylls))
             for s in sylls:
                 self._forms[fold(s)].add(s)
 

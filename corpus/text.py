@@ -6,6 +6,7 @@ folded text are valid in the displayed text too.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -88,7 +89,7 @@ def lexical_terms(text: str, bigrams: bool = True) -> list[str]:
     toks = tokens(text)
     if not bigrams:
         return toks
-    return toks + [f"{a}_{b}" for a, b in zip(toks, toks[1:], strict=False)]
+    return toks + [f"{a}_{b}" for a, b in itertools.pairwise(toks)]
 
 
 def segment_words(text: str) -> list[str]:
