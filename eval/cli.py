@@ -1,6 +1,6 @@
 """``qa eval``: score the assistant on a Q&A set; ``qa eval export-beir``: the set as BEIR.
 
-Registered by :mod:`qa.cli` (``eval.cli.eval_cmd``). ``qa.cli`` is imported lazily inside
+Registered by :mod:`qa.cli` (``eval.cli.eval_cmd``). ``qa.cli_common`` is imported lazily inside
 the commands: it imports this module while it is itself being imported.
 """
 
@@ -109,7 +109,7 @@ def eval_cmd(ctx: click.Context, qa_file: Path | None, retriever: str, top_k: in
     if ctx.invoked_subcommand is not None:
         return
     from eval.evaluate import RETRIEVERS, check_args, evaluate
-    from qa.cli import open_assistant, user_errors
+    from qa.cli_common import open_assistant, user_errors
 
     retrievers = list(RETRIEVERS) if retriever == "all" else [retriever]
     with user_errors():
@@ -133,7 +133,7 @@ def export_beir_cmd(ctx: click.Context, out_dir: Path, qa_file: Path | None, ind
                     corpus_dir: Path | None, embedder: str | None) -> None:
     """Xuất bộ hỏi đáp và chỉ mục hiện tại dạng BEIR (corpus.jsonl, queries.jsonl, qrels/test.tsv)."""
     from eval.beir import export_beir
-    from qa.cli import open_assistant, user_errors
+    from qa.cli_common import open_assistant, user_errors
 
     parent = ctx.obj or {}
     qa_file = qa_file or parent.get("qa_file")

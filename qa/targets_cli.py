@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from qa.cli import _CORPUS, _EMBEDDER, _INDEX, open_assistant, user_errors
+from qa.cli_common import _CORPUS, _EMBEDDER, _INDEX, open_assistant, user_errors
 
 
 @click.command("targets")
