@@ -42,23 +42,6 @@ def _load_items(qa_file: Path | None, corpus_dir: Path | None) -> tuple[Path, li
     return path, load_qa(path, load_corpus(corpus_dir or BUNDLED_CORPUS))
 
 
-def _progress() -> tuple[Callable[[int, int, str], None], Callable[[], None]]:
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn(), transient=True, console=Console(stderr=True))
-    task: list[Any] = []
-
-    def update(done: int, total: int, label: str) -> None:
-        if not task:
-            bar.start()
-            task.append(bar.add_task(label, total=total))
-        bar.update(task[0], completed=done, total=total, description=label)
-
-    return update, bar.stop
-
-
 def _print_summary(metrics: dict[str, Any], out_dir: Path) -> None:
     from rich import box
     from rich.console import Console
@@ -109,14 +92,14 @@ def eval_cmd(ctx: click.Context, qa_file: Path | None, retriever: str, top_k: in
     if ctx.invoked_subcommand is not None:
         return
     from eval.evaluate import RETRIEVERS, check_args, evaluate
-    from qa.cli_common import open_assistant, user_errors
+    from qa.cli_common import open_assistant, progress_bar, user_errors
 
     retrievers = list(RETRIEVERS) if retriever == "all" else [retriever]
     with user_errors():
         check_args(retrievers, top_k)
         path, items = _load_items(qa_file, corpus_dir)
         assistant = open_assistant(index_dir, corpus_dir, embedder)
-        update, stop = _progress()
+        update, stop = progress_bar()
         try:
             metrics = evaluate(assistant, items, retrievers, top_k, out_dir, update, qa_file=path)
         finally:

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from corpus.errors import QAError
-from qa.cli_common import _CORPUS, _EMBEDDER, _FILE, _INDEX, _JSON, _progress_bar, fail, open_assistant, user_errors
+from qa.cli_common import _CORPUS, _EMBEDDER, _FILE, _INDEX, _JSON, fail, open_assistant, progress_bar, user_errors
 
 
 def read_questions(path: Path) -> list[str]:
@@ -62,7 +62,7 @@ def index_build(corpus_dir: Path | None, index_dir: Path | None, embedder: str) 
 
     with user_errors():
         target = index_dir or default_index_dir()
-        update, stop = _progress_bar()
+        update, stop = progress_bar()
         try:
             built = build_index(target, make_embedder(embedder), corpus_dir or BUNDLED_CORPUS,
                                 progress=update)

@@ -39,7 +39,8 @@ def user_errors() -> Iterator[None]:
         fail("Đã dừng theo yêu cầu.")
 
 
-def _progress_bar() -> tuple[Callable[[int, int, str], None], Callable[[], None]]:
+def progress_bar() -> tuple[Callable[[int, int, str], None], Callable[[], None]]:
+    """A transient rich progress bar on stderr: ``(update(done, total, label), stop())``."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -72,7 +73,7 @@ def open_assistant(index_dir: Path | None, corpus_dir: Path | None, embedder: st
     """
     from qa.assistant import Assistant
 
-    update, stop = _progress_bar()
+    update, stop = progress_bar()
     try:
         return Assistant.open(index_dir, corpus_dir, embedder, progress=update,
                               build_if_missing=index_dir is None)
