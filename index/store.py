@@ -27,7 +27,7 @@ from corpus.loader import BUNDLED_CORPUS, Document, corpus_hash, load_corpus
 from index.embedders import Embedder
 from index.structures import HNSW_THRESHOLD, DenseIndex, LexicalIndex, LexicalSettings
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: BM25 matrix saved as data/indices/indptr.npy + vocab.json
 Progress = Callable[[int, int, str], None]
 _BATCH = 16
 

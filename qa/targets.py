@@ -148,7 +148,16 @@ def link_restatements(targets: list[Target], chunks: list[Chunk], idf: dict[str,
     sides expanded with abbreviations) and has a figure with the same unit; ``differs``
     says whether its numbers are not among the row's numbers.
     """
-    body = [c for c in chunks if c.path and c.path[0].startswith("Điều")]
+    # Every body statement with a figure, tokenised once (not once per target).
+    candidates = []
+    for c in chunks:
+        if not (c.path and c.path[0].startswith("Điều")):
+            continue
+        for a, b in statements(c):
+            text = c.text[a:b]
+            figs = [f for f in FIGURE.finditer(text) if f.group("val")]
+            if figs:
+                candidates.append((c, a, b, text, figs, _content_terms(" ".join([text, *expand(text)]))))
     out = []
     for t in targets:
         want = _content_terms(" ".join([t.indicator, *expand(t.indicator)]))
@@ -156,22 +165,19 @@ def link_restatements(targets: list[Target], chunks: list[Chunk], idf: dict[str,
         units = {v.unit for v in t.values}
         row_numbers = {n for v in t.values for n in numbers_of(v.value)}
         found: list[dict[str, Any]] = []
-        for c in body:
-            for a, b in statements(c):
-                text = c.text[a:b]
-                figs = [f for f in FIGURE.finditer(text) if f.group("val") and (f.group("unit") or "") in units]
-                if not figs:
-                    continue
-                have = _content_terms(" ".join([text, *expand(text)]))
-                cover = sum(idf.get(w, 1.0) for w in want & have) / total
-                if cover < _MIN_COVER:
-                    continue
-                fig = figs[0]
-                nums = numbers_of(fig.group("val"))
-                found.append({"citation": c.citation, "chunk_id": c.id, "start": a, "end": b,
-                              "text": text.strip(), "figure": fig.group().strip(),
-                              "differs": not set(nums) <= row_numbers,
-                              "cover": round(cover, 3)})
+        for c, a, b, text, all_figs, have in candidates:
+            figs = [f for f in all_figs if (f.group("unit") or "") in units]
+            if not figs:
+                continue
+            cover = sum(idf.get(w, 1.0) for w in want & have) / total
+            if cover < _MIN_COVER:
+                continue
+            fig = figs[0]
+            nums = numbers_of(fig.group("val"))
+            found.append({"citation": c.citation, "chunk_id": c.id, "start": a, "end": b,
+                          "text": text.strip(), "figure": fig.group().strip(),
+                          "differs": not set(nums) <= row_numbers,
+                          "cover": round(cover, 3)})
         best: dict[tuple[str, str], dict[str, Any]] = {}
         for f in sorted(found, key=lambda f: -f["cover"]):
             best.setdefault((f["citation"], f["text"]), f)

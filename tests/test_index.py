@@ -66,7 +66,7 @@ def test_other_embedder_is_refused(tmp_path, corpus_copy, fake_embedder):
         check_fresh(index, Other(), corpus_copy, BuildSettings())
 
 
-@pytest.mark.parametrize("victim", ["vectors.faiss", "chunks.jsonl", "manifest.json", "bm25/vocab.index.json"])
+@pytest.mark.parametrize("victim", ["vectors.faiss", "chunks.jsonl", "manifest.json", "bm25/vocab.json"])
 def test_damaged_file_is_refused_with_rebuild_hint(tmp_path, corpus_copy, fake_embedder, victim):
     build_index(tmp_path / "index", fake_embedder, corpus_copy)
     path = (tmp_path / "index").resolve() / victim
