@@ -126,14 +126,3 @@ def leaves(text: str, sections: list[Section]) -> list[tuple[tuple[Section, ...]
             out.append(((sec,), sec.start, sec.end))
     return out
 
-
-def find_section(sections: list[Section], path: tuple[str, ...]) -> Section | None:
-    """Section at a label path such as ("Điều 2", "khoản 6") or ("Phụ lục", "mục 13")."""
-    level = sections
-    found: Section | None = None
-    for label in path:
-        found = next((s for s in level if s.label.lower() == label.lower()), None)
-        if found is None:
-            return None
-        level = list(found.children)
-    return found

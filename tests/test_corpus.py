@@ -16,7 +16,7 @@ from corpus.chunker import ChunkerSettings, chunk_corpus, chunk_document
 from corpus.errors import CorpusError
 from corpus.loader import BUNDLED_CORPUS, clean_text, load_corpus
 from corpus.structure import parse_structure
-from corpus.text import canonical_number, clean_input, fold, lexical_terms
+from corpus.text import canonical_number, clean_input, fold, lexical_terms, segment_words
 from qa.query import parse_clause_ref
 
 RAW = next(BUNDLED_CORPUS.glob("*.txt")).read_text(encoding="utf-8")
@@ -166,3 +166,8 @@ def test_accent_restoration_from_corpus(doc):
     assert r.restore("chi tieu ho ngheo 2024") == "chỉ tiêu hộ nghèo 2024"
     assert r.restore("ty le bao phu bao hiem y te") == "tỷ lệ bao phủ bảo hiểm y tế"
     assert r.restore("what is the poverty target") == "what is the poverty target"
+
+
+def test_pyvi_segmentation_is_available_and_folded():
+    words = segment_words("Thành phố Hà Nội giảm số hộ nghèo")
+    assert "thanh_pho" in words and "ha_noi" in words
