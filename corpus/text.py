@@ -87,8 +87,11 @@ def lexical_terms(text: str, bigrams: bool = True) -> list[str]:
     recover word identity without a segmenter and work for input typed without accents.
     """
     toks = tokens(text)
-    if not bigrams:
-        return toks
+    return with_bigrams(toks) if bigrams else toks
+
+
+def with_bigrams(toks: list[str]) -> list[str]:
+    """Tokens followed by the bigrams of adjacent tokens ("ho", "ngheo", "ho_ngheo")."""
     return toks + [f"{a}_{b}" for a, b in itertools.pairwise(toks)]
 
 

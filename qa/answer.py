@@ -7,7 +7,6 @@ lists the closest passages instead.
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 from collections import Counter
@@ -17,10 +16,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from corpus.chunker import Chunk
-from corpus.text import fold, lexical_terms, tokens
+from corpus.text import fold, lexical_terms, tokens, with_bigrams
 from qa.query import Query
 from qa.retrieve import clause_rows
-from qa.targets import FIGURE, Target, link_restatements, parse_targets
+from qa.targets import FIGURE, YEAR, Target, link_restatements, parse_targets
 from qa.types import Answer, Hit, Span
 
 if TYPE_CHECKING:
@@ -41,7 +40,6 @@ _DEFINE = re.compile(r"(?P<abbr>\b[A-ZĐ][A-ZĐ&\-]{1,10}\b)\s+(?:là|la|nghĩa 
                      r"được giải thích|duoc giai thich|viết tắt|viet tat|là chỉ số|la chi so|"
                      r"trong nghị quyết|trong nghi quyet)")
 _SENTENCE = re.compile(r"(?<!\d)[.!?](?!\d)\s+|\n+")
-_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 # Calibrated on eval/data/qa.jsonl (see README): below this weighted term coverage the best
 # sentence does not answer the question.
 MIN_COVERAGE = 0.40
@@ -106,7 +104,7 @@ def figures(text: str) -> list[re.Match[str]]:
         before, after = text[max(0, m.start() - 4):m.start()], text[m.end():m.end() + 1]
         if after == "/" or before.endswith("/") or "/" in m.group("val"):
             continue
-        if not m.group("unit") and _YEAR.fullmatch(m.group("val").strip()):
+        if not m.group("unit") and YEAR.fullmatch(m.group("val").strip()):
             continue
         if re.match(r"\d+\.\s", text[m.start():m.start() + 6]) and (m.start() == 0 or text[m.start() - 1] == "\n"):
             continue  # the number of a khoản/mục ("9. Quyết liệt …"), not a figure
@@ -130,13 +128,14 @@ class Answerer:
         self.targets: list[Target] = link_restatements(
             parse_targets(chunks), chunks, self.idf, assistant.abbreviations.expand)
         self._target_by_chunk = {t.chunk_id: t for t in self.targets}
+        self._chunk_by_id = {c.id: c for c in chunks}
         self._terms_cache: dict[str, frozenset[str]] = {}
         self._vec_cache: dict[str, np.ndarray] = {}
 
     # --- scoring -------------------------------------------------------------------------
     def _query_terms(self, query: Query) -> set[str]:
         toks = [t for t in tokens(query.text) if t not in _QUESTION_WORDS]
-        return set(toks) | {f"{a}_{b}" for a, b in itertools.pairwise(toks)}
+        return set(with_bigrams(toks))
 
     def _terms_of(self, text: str) -> frozenset[str]:
         """Terms of a passage sentence plus its abbreviation expansions (cached: passages repeat)."""
@@ -242,9 +241,7 @@ class Answerer:
             if found:
                 a, b, phrase = found
                 text = f"{abbr}: {phrase} — theo {chunk.citation}: “{chunk.text[a:b]}”"
-                cited = _with([], [chunk]) + [Hit(i + 2, h.score, h.chunk)
-                                               for i, h in enumerate(hits) if h.chunk.id != chunk.id][:4]
-                return Answer(query.text, text, False, cited, phrase, Span(chunk.id, a, b))
+                return Answer(query.text, text, False, _lead_with(chunk, hits), phrase, Span(chunk.id, a, b))
         return None
 
     def _signer_answer(self, query: Query, hits: list[Hit]) -> Answer | None:
@@ -259,15 +256,14 @@ class Answerer:
             pos = chunk.text.find(name)
             role = doc.metadata.get("chuc_vu_nguoi_ky", "")
             text = f"{name}{f' ({role})' if role else ''} — ký {doc.title}, theo {chunk.citation}."
-            return Answer(query.text, text, False, _with([], [chunk]) + [
-                Hit(i + 2, h.score, h.chunk) for i, h in enumerate(hits) if h.chunk.id != chunk.id][:4],
-                name, Span(chunk.id, pos, pos + len(name)))
+            return Answer(query.text, text, False, _lead_with(chunk, hits), name,
+                          Span(chunk.id, pos, pos + len(name)))
         return None
 
     def _foreign_year(self, query: Query, best: _Sentence) -> bool:
         """A year asked about that the cited unit never mentions (e.g. 2025 for a 2024 plan)."""
-        years = set(_YEAR.findall(query.text))
-        seen = set(_YEAR.findall(best.hit.chunk.indexed_text))
+        years = set(YEAR.findall(query.text))
+        seen = set(YEAR.findall(best.hit.chunk.indexed_text))
         return bool(years) and not years & seen
 
     def _figure_in(self, query: Query, text: str) -> re.Match[str] | None:
@@ -322,7 +318,7 @@ class Answerer:
         where = "; ".join(f"{r['citation']} ghi “{r['figure']}” (“{r['text']}”)" for r in differ)
         note = (f"Lưu ý: con số không thống nhất giữa các phần của văn bản — {target.citation} ghi "
                 f"“{target.value_text}”, còn {where}.")
-        by_id = {c.id: c for c in self._assistant.index.chunks}
+        by_id = self._chunk_by_id
         return [note], [by_id[r["chunk_id"]] for r in differ if r["chunk_id"] in by_id]
 
     def _restatement_notes(self, chunk: Chunk, best: _Sentence) -> tuple[list[str], list[Chunk]]:
@@ -331,8 +327,7 @@ class Answerer:
             for r in t.restated:
                 if r["chunk_id"] == chunk.id and r["differs"] and r["text"] in best.text:
                     notes, _ = self._differences(t)
-                    by_id = {c.id: c for c in self._assistant.index.chunks}
-                    return notes, [by_id[t.chunk_id]]
+                    return notes, [self._chunk_by_id[t.chunk_id]]
         return [], []
 
     def _clause_answer(self, query: Query, hits: list[Hit]) -> Answer:
@@ -347,6 +342,13 @@ class Answerer:
         text = reason or f"Nghị quyết không đề cập nội dung này (“{query.text}”)."
         text += " Các đoạn gần nhất được liệt kê dưới đây, có thể liên quan." if hits else ""
         return Answer(query.text, text, True, hits)
+
+
+def _lead_with(chunk: Chunk, hits: list[Hit], keep: int = 5) -> list[Hit]:
+    """``chunk`` cited first (it holds the answer), then the other hits, ranks renumbered."""
+    scores = {h.chunk.id: h.score for h in hits}
+    ordered = [chunk, *(h.chunk for h in hits if h.chunk.id != chunk.id)][:keep]
+    return [Hit(rank, scores.get(c.id, 0.0), c) for rank, c in enumerate(ordered, 1)]
 
 
 def _with(hits: list[Hit], extra: list[Chunk]) -> list[Hit]:

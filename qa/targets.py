@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import csv
-import itertools
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, TextIO
 
 from corpus.chunker import Chunk
-from corpus.text import canonical_number, tokens
+from corpus.text import canonical_number, tokens, with_bigrams
 
 # A figure: optional comparator, a number or range, an optional unit.
 _COMPARATOR = r"(?P<cmp>dưới|trên|ít nhất|tối thiểu|tối đa|khoảng|từ|đạt)?\s*"
@@ -21,7 +20,7 @@ FIGURE = re.compile(_COMPARATOR + _VALUE + _UNIT)
 _ITEM = re.compile(r"^(\d+)\.\s*(.*)$", re.S)
 _ROMAN = r"\((?:i{1,3}|iv|v|vi{1,3}|ix|x)\)"
 _MIN_COVER = 0.45  # share of the indicator's weighted terms a restatement must contain
-_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
 
 @dataclass(frozen=True)
@@ -117,7 +116,7 @@ def parse_targets(chunks: list[Chunk], year_hint: str = "") -> list[Target]:
             if fig:
                 values = (TargetValue("", fig.group("val"), fig.group("unit") or "", fig.group("cmp") or "",
                                       fig.group().strip()),)
-        years = _YEAR.findall(c.context + " " + c.text)
+        years = YEAR.findall(c.context + " " + c.text)
         rows.append(Target(number, indicator.rstrip("."), values, int(years[-1]) if years else None,
                            c.citation, c.id, c.text))
     return rows
@@ -125,7 +124,7 @@ def parse_targets(chunks: list[Chunk], year_hint: str = "") -> list[Target]:
 
 def _content_terms(text: str) -> set[str]:
     toks = [t for t in tokens(text) if not t[0].isdigit()]
-    return set(toks) | {f"{a}_{b}" for a, b in itertools.pairwise(toks)}
+    return set(with_bigrams(toks))
 
 
 def statements(chunk: Chunk) -> list[tuple[int, int]]:
