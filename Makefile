@@ -28,13 +28,12 @@ browser:  ## Debian's chromium for the browser tests (Playwright's own download 
 test: install browser
 	$(BIN)/pytest -q
 
-test-fast: install  ## unit tests only (no real model, no server, no browser)
-	$(BIN)/pytest -q -m "not model and not browser and not slow" --ignore=tests/test_ui_api.py \
-	  --ignore=tests/test_ui_browser.py --ignore=tests/test_eval_gate.py
+test-fast: install  ## every test that needs no model, server or browser
+	$(BIN)/pytest -q -m "not model and not browser and not slow"
 
 lint: install
-	$(BIN)/ruff check corpus index qa ui eval tests
-	$(BIN)/mypy corpus index qa ui eval
+	$(BIN)/ruff check corpus index qa ui eval cli tests bench
+	$(BIN)/mypy corpus index qa ui eval cli
 
 eval: install
 	$(BIN)/qa eval

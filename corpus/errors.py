@@ -17,3 +17,7 @@ class InputError(QAError):
 
 class IndexStateError(QAError):
     """The index is missing, stale or damaged; the message says how to rebuild."""
+
+
+class StorageError(QAError):
+    """A file could not be written (full disk, no permission, read-only folder)."""

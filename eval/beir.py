@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from corpus.chunker import Chunk
-from corpus.errors import InputError
+from corpus.io import storage_error, write_jsonl
 from eval.dataset import QAItem
 from eval.runner import qrels_for
 
 QRELS_HEADER = "query-id\tcorpus-id\tscore"
-
-
-def _jsonl(path: Path, rows: list[dict[str, str]]) -> None:
-    with path.open("w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def export_beir(chunks: list[Chunk], items: list[QAItem], out_dir: Path) -> dict[str, int]:
@@ -30,15 +23,15 @@ def export_beir(chunks: list[Chunk], items: list[QAItem], out_dir: Path) -> dict
     qrels = qrels_for(items, chunks)
     try:
         (out_dir / "qrels").mkdir(parents=True, exist_ok=True)
-        _jsonl(out_dir / "corpus.jsonl",
+        write_jsonl(out_dir / "corpus.jsonl",
                [{"_id": c.id, "title": c.citation, "text": c.text} for c in chunks])
-        _jsonl(out_dir / "queries.jsonl", [{"_id": it.id, "text": it.question} for it in items])
+        write_jsonl(out_dir / "queries.jsonl", [{"_id": it.id, "text": it.question} for it in items])
         pairs = [(qid, cid) for qid, rel in qrels.items() for cid in rel]
         with (out_dir / "qrels" / "test.tsv").open("w", encoding="utf-8") as fh:
             fh.write(QRELS_HEADER + "\n")
             for qid, cid in pairs:
                 fh.write(f"{qid}\t{cid}\t1\n")
     except OSError as exc:
-        raise InputError(f"Không ghi được bộ BEIR vào {out_dir}: {exc.strerror or exc}.") from exc
+        raise storage_error(out_dir, exc) from exc
     return {"corpus": len(chunks), "queries": len(items),
             "qrels_queries": sum(bool(r) for r in qrels.values()), "qrels": len(pairs)}

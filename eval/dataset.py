@@ -12,7 +12,9 @@ from corpus.text import nfc
 from qa.query import validate_question
 
 STYLES = ("plain", "no_diacritics", "abbreviation", "paraphrase", "numeric",
-          "clause_lookup", "multi_hop", "unanswerable", "english")
+          "clause_lookup", "multi_part", "unanswerable", "english")
+# What the question asks for (mirrors qa.query's answer types; optional in a Q&A file).
+ANSWER_TYPES = ("quantity", "duration", "date", "who", "definition", "list", "yesno", "where", "clause", "fact")
 DATA_DIR = Path(__file__).parent / "data"
 DEFAULT_QA = DATA_DIR / "qa.jsonl"
 _FIELDS = ("id", "question", "style", "answer", "evidence", "section")
@@ -29,6 +31,7 @@ class QAItem:
     evidence: tuple[str, ...]
     section: str
     spans: tuple[tuple[str, int, int], ...]
+    answer_type: str = "fact"
 
     @property
     def answerable(self) -> bool:
@@ -66,6 +69,9 @@ def _check(row: object, docs: list[Document], seen: set[str]) -> tuple[QAItem | 
             errors.append(str(exc))
     if style not in STYLES:
         errors.append(f"kiểu câu hỏi '{style}' không hợp lệ (hợp lệ: {', '.join(STYLES)})")
+    answer_type = row.get("answer_type", "fact")
+    if answer_type not in ANSWER_TYPES:
+        errors.append(f"loại câu trả lời '{answer_type}' không hợp lệ (hợp lệ: {', '.join(ANSWER_TYPES)})")
     if not isinstance(evidence, list) or not all(isinstance(e, str) and e for e in evidence):
         return None, [*errors, "evidence phải là danh sách chuỗi không rỗng"]
     if style == "unanswerable" and (evidence or row["answer"]):
@@ -81,7 +87,7 @@ def _check(row: object, docs: list[Document], seen: set[str]) -> tuple[QAItem | 
     if errors:
         return None, errors
     item = QAItem(qid, nfc(row["question"]), style, nfc(str(row["answer"])),
-                  tuple(nfc(e) for e in evidence), str(row["section"]), tuple(spans))
+                  tuple(nfc(e) for e in evidence), str(row["section"]), tuple(spans), answer_type)
     return item, []
 
 

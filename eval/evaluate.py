@@ -7,13 +7,13 @@ exactly as ``qa search`` / ``qa ask`` serve users; the naive baseline
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from corpus.errors import InputError
+from corpus.io import Progress, storage_error, write_json, write_jsonl
 from eval.baseline import NAIVE_CHARS, NaiveRetriever, naive_chunks
 from eval.dataset import QAItem
 from eval.report import build_metrics, render_chart, render_markdown
@@ -27,21 +27,11 @@ from eval.runner import (
     run_answers,
     run_retriever,
 )
-from qa.assistant import MAX_TOP_K, Assistant
+from qa.assistant import Assistant, check_top_k
 
 RETRIEVERS = ("lexical", "dense", "hybrid", "naive")
 DEFAULT_OUT = Path("eval") / "out"
 OUTPUT_FILES = ("report.md", "metrics.json", "runs.jsonl", "chart.png")
-Progress = Callable[[int, int, str], None]
-
-
-def _cold_caches(assistant: Assistant) -> None:
-    """Forget cached query embeddings so each timed pass pays what a fresh ``qa`` call pays."""
-    for retriever in assistant.retrievers.values():
-        for value in getattr(retriever, "__dict__", {}).values():
-            clear = getattr(value, "cache_clear", None)
-            if callable(clear):
-                clear()
 
 
 def _embedder_for_baseline(assistant: Assistant) -> Any:
@@ -58,8 +48,7 @@ def check_args(retrievers: Sequence[str], top_k: int) -> None:
     if unknown or not retrievers:
         raise InputError(f"Bộ tìm kiếm phải là một trong {', '.join(RETRIEVERS)}, "
                          f"nhận được '{', '.join(unknown) or '(trống)'}'.")
-    if not isinstance(top_k, int) or not 1 <= top_k <= MAX_TOP_K:
-        raise InputError(f"Số kết quả phải từ 1 đến {MAX_TOP_K}, nhận được {top_k}.")
+    check_top_k(top_k)
 
 
 def run_rows(items: list[QAItem], runs: dict[str, RetrieverRun],
@@ -83,21 +72,18 @@ def run_rows(items: list[QAItem], runs: dict[str, RetrieverRun],
 def write_outputs(out_dir: Path, metrics: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, Path]:
     """Write report.md, metrics.json, runs.jsonl and chart.png into ``out_dir``."""
     out_dir = Path(out_dir)
+    paths = {name: out_dir / name for name in OUTPUT_FILES}
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        paths = {name: out_dir / name for name in OUTPUT_FILES}
-        paths["metrics.json"].write_text(json.dumps(metrics, ensure_ascii=False, indent=2) + "\n",
-                                         encoding="utf-8")
-        with paths["runs.jsonl"].open("w", encoding="utf-8") as fh:
-            for row in rows:
-                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        write_json(paths["metrics.json"], metrics)
+        write_jsonl(paths["runs.jsonl"], rows)
         paths["report.md"].write_text(render_markdown(metrics), encoding="utf-8")
         if metrics["retrieval"]:
             render_chart(metrics, paths["chart.png"])
         else:
             paths.pop("chart.png")
     except OSError as exc:
-        raise InputError(f"Không ghi được kết quả vào {out_dir}: {exc.strerror or exc}.") from exc
+        raise storage_error(out_dir, exc) from exc
     return paths
 
 
@@ -166,12 +152,12 @@ def evaluate(
             search, qrels[name] = baseline.search, qrels_for(items, baseline.chunks)
         else:
             search, qrels[name] = assistant_search(assistant, name), index_qrels
-        _cold_caches(assistant)
+        assistant.clear_caches()
         runs[name] = run_retriever(name, search, items, step(f"Tìm kiếm: {name}"), depth=top_k)
 
     answers = None
     if ask:
-        _cold_caches(assistant)
+        assistant.clear_caches()
         answers = run_answers(assistant, items, step("Trả lời (qa ask)"))
 
     meta: dict[str, Any] = {

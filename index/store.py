@@ -14,7 +14,6 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,12 +22,12 @@ import numpy as np
 
 from corpus.chunker import Chunk, ChunkerSettings, chunk_corpus
 from corpus.errors import IndexStateError
+from corpus.io import Progress, read_json, read_jsonl, write_json, write_jsonl
 from corpus.loader import BUNDLED_CORPUS, Document, corpus_hash, load_corpus
 from index.embedders import Embedder
 from index.structures import HNSW_THRESHOLD, DenseIndex, LexicalIndex, LexicalSettings
 
 SCHEMA_VERSION = 2  # 2: BM25 matrix saved as data/indices/indptr.npy + vocab.json
-Progress = Callable[[int, int, str], None]
 _BATCH = 16
 
 
@@ -41,6 +40,15 @@ def default_data_dir() -> Path:
 def default_index_dir() -> Path:
     """The index used when none is named."""
     return default_data_dir() / "index"
+
+
+def corpus_of(index_dir: Path) -> Path:
+    """The corpus folder an index was built from (the bundled one for a new index)."""
+    try:
+        recorded = read_json(Path(index_dir) / "manifest.json").get("corpus_dir")
+    except (OSError, ValueError, AttributeError):
+        recorded = None
+    return Path(recorded) if recorded else BUNDLED_CORPUS
 
 
 @dataclass(frozen=True)
@@ -75,17 +83,6 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
-
-
-def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
-    with path.open("w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-
-
-def _read_jsonl(path: Path) -> list[dict[str, Any]]:
-    with path.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
 
 
 def _rebuild_hint(index_dir: Path) -> str:
@@ -141,8 +138,8 @@ def build_index(
     build_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
     tmp = builds / f"{build_id}.partial"
     tmp.mkdir()
-    _write_jsonl(tmp / "chunks.jsonl", [c.to_json() for c in chunks])
-    _write_jsonl(tmp / "documents.jsonl", [
+    write_jsonl(tmp / "chunks.jsonl", [c.to_json() for c in chunks])
+    write_jsonl(tmp / "documents.jsonl", [
         {"doc_id": d.doc_id, "metadata": d.metadata, "text": d.text} for d in docs
     ])
     dense = DenseIndex.build(vectors, settings.hnsw_threshold)
@@ -164,7 +161,7 @@ def build_index(
         "reused_vectors": len(chunks) - len(todo),
         "files": {str(p.relative_to(tmp)): _sha256(p) for p in files},
     }
-    (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
+    write_json(tmp / "manifest.json", manifest)
     for p in [*files, tmp / "manifest.json"]:
         with p.open("rb") as fh:
             os.fsync(fh.fileno())
@@ -228,8 +225,8 @@ def load_index(index_dir: Path, verify: bool = True) -> Index:
             if not path.is_file() or _sha256(path) != digest:
                 raise IndexStateError(f"Tệp {rel} của chỉ mục {index_dir} bị thiếu hoặc hỏng. {hint}")
     try:
-        chunks = [Chunk.from_json(r) for r in _read_jsonl(root / "chunks.jsonl")]
-        docs = [Document(r["doc_id"], r["text"], r["metadata"]) for r in _read_jsonl(root / "documents.jsonl")]
+        chunks = [Chunk.from_json(r) for r in read_jsonl(root / "chunks.jsonl")]
+        docs = [Document(r["doc_id"], r["text"], r["metadata"]) for r in read_jsonl(root / "documents.jsonl")]
         lex_settings = LexicalSettings(**manifest["settings"]["lexical"])
         lexical = LexicalIndex.load(root / "bm25", lex_settings)
         dense = DenseIndex.load(root / "vectors.faiss")

@@ -132,6 +132,11 @@ class Answerer:
         self._terms_cache: dict[str, frozenset[str]] = {}
         self._vec_cache: dict[str, np.ndarray] = {}
 
+    def clear_caches(self) -> None:
+        """Forget sentence terms and vectors computed for earlier questions."""
+        self._terms_cache.clear()
+        self._vec_cache.clear()
+
     # --- scoring -------------------------------------------------------------------------
     def _query_terms(self, query: Query) -> set[str]:
         toks = [t for t in tokens(query.text) if t not in _QUESTION_WORDS]

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from corpus.abbrev import Abbreviations, harvest
 from corpus.accents import AccentRestorer
 from corpus.errors import InputError
-from corpus.loader import BUNDLED_CORPUS
+from corpus.io import Progress
 from index.embedders import DEFAULT_EMBEDDER, Embedder, make_embedder
 from index.store import (
     BuildSettings,
     Index,
-    Progress,
     build_index,
     check_fresh,
+    corpus_of,
     default_index_dir,
     load_index,
 )
@@ -31,21 +30,17 @@ from qa.retrieve import (
     Retriever,
     clause_rows,
 )
-from qa.types import Answer, Hit
+from qa.targets import Target
+from qa.types import Answer, Hit, SearchResult
 
 MAX_TOP_K = 100
 
 
-@dataclass(frozen=True)
-class SearchResult:
-    """Hits for one question, with the analysed query (for highlighting)."""
-
-    query: Query
-    hits: list[Hit]
-
-    def to_json(self) -> dict[str, object]:
-        """The documented shape of ``qa search --json``."""
-        return {"question": self.query.text, "hits": [h.to_json() for h in self.hits]}
+def check_top_k(top_k: object) -> int:
+    """``top_k`` as an int in ``[1, MAX_TOP_K]``, or :class:`InputError` in Vietnamese."""
+    if isinstance(top_k, bool) or not isinstance(top_k, int) or not 1 <= top_k <= MAX_TOP_K:
+        raise InputError(f"Số kết quả phải từ 1 đến {MAX_TOP_K}, nhận được {top_k}.")
+    return top_k
 
 
 class Assistant:
@@ -61,6 +56,7 @@ class Assistant:
         self.restorer = AccentRestorer(d.text for d in index.documents.values())
         lexical = LexicalRetriever(index)
         dense = DenseRetriever(index, embedder)
+        self._dense = dense
         self.retrievers: dict[str, Retriever] = {
             "lexical": lexical,
             "dense": dense,
@@ -79,7 +75,7 @@ class Assistant:
     ) -> Assistant:
         """Load the index (building it when missing, if allowed) and refuse a stale one."""
         index_dir = Path(index_dir) if index_dir else default_index_dir()
-        corpus_dir = Path(corpus_dir) if corpus_dir else BUNDLED_CORPUS
+        corpus_dir = Path(corpus_dir) if corpus_dir else corpus_of(index_dir)
         settings = settings or BuildSettings()
         emb = make_embedder(embedder) if isinstance(embedder, str) else embedder
         if not index_dir.exists() and build_if_missing:
@@ -99,8 +95,7 @@ class Assistant:
 
         ``part`` keeps only one top-level part ("Điều 2", "Phụ lục", …).
         """
-        if not isinstance(top_k, int) or not 1 <= top_k <= MAX_TOP_K:
-            raise InputError(f"Số kết quả phải từ 1 đến {MAX_TOP_K}, nhận được {top_k}.")
+        check_top_k(top_k)
         if mode not in MODES:
             raise InputError(f"Chế độ tìm kiếm phải là một trong {', '.join(MODES)}, nhận được '{mode}'.")
         if doc_id is not None and doc_id not in self.index.documents:
@@ -121,6 +116,17 @@ class Assistant:
         rows += [(r, s) for r, s in ranked if r not in seen and keep(r)]
         hits = [Hit(rank, score, chunks[row]) for rank, (row, score) in enumerate(rows[:top_k], 1)]
         return SearchResult(query, hits)
+
+    def clear_caches(self) -> None:
+        """Forget every per-question cache, so the next question costs what a first one costs."""
+        self._dense.clear_cache()
+        if "answerer" in self.__dict__:
+            self.answerer.clear_caches()
+
+    @property
+    def targets(self) -> list[Target]:
+        """The structured appendix targets of every loaded plan."""
+        return self.answerer.targets
 
     @cached_property
     def answerer(self) -> Answerer:

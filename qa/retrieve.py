@@ -7,7 +7,7 @@ them and ranked first.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
@@ -33,6 +33,14 @@ class Retriever(Protocol):
         ...
 
 
+class VocabularyRetriever(Retriever, Protocol):
+    """A retriever that can tell how much of a question its vocabulary knows."""
+
+    def known_share(self, query: Query) -> float:
+        """Share of the question's word syllables that occur in the indexed text (1.0 if none)."""
+        ...
+
+
 class LexicalRetriever:
     """BM25 over folded syllables and bigrams of the question plus its abbreviation expansions."""
 
@@ -48,9 +56,11 @@ class LexicalRetriever:
         scores, rows = lex.search(lex.query_terms(query.expanded), k)
         return [(int(r), float(s)) for r, s in zip(rows, scores, strict=True)]
 
-    def vocabulary(self) -> Container[str]:
-        """Every indexed term (folded syllables and bigrams)."""
-        return self._index.lexical.vocabulary
+    def known_share(self, query: Query) -> float:
+        """Share of the question's word syllables that occur in the corpus."""
+        vocab = self._index.lexical.vocabulary
+        toks = [t for t in tokens(query.text) if not t[0].isdigit()]
+        return sum(t in vocab for t in toks) / len(toks) if toks else 1.0
 
 
 class DenseRetriever:
@@ -69,10 +79,18 @@ class DenseRetriever:
     def _embed_uncached(self, text: str) -> np.ndarray:
         return self._embedder.embed_queries([text])[0]
 
+    def query_vector(self, query: Query) -> np.ndarray:
+        """The question's normalised vector (cached: a question is embedded once)."""
+        return self._embed(self._rewrite(query))
+
     def retrieve(self, query: Query, k: int) -> Ranked:
         """Top ``k`` rows by cosine."""
-        scores, rows = self._index.dense.search(self._embed(self._rewrite(query)), k)
+        scores, rows = self._index.dense.search(self.query_vector(query), k)
         return [(int(r), float(s)) for r, s in zip(rows, scores, strict=True)]
+
+    def clear_cache(self) -> None:
+        """Forget cached question vectors (benchmarks and eval time cold questions)."""
+        self._embed.cache_clear()
 
 
 @dataclass(frozen=True)
@@ -109,18 +127,11 @@ class HybridRetriever:
 
     name = "hybrid"
 
-    def __init__(self, lexical: Retriever, dense: Retriever, settings: FusionSettings) -> None:
+    def __init__(self, lexical: VocabularyRetriever, dense: Retriever, settings: FusionSettings) -> None:
         """Combine ``lexical`` and ``dense`` with ``settings``."""
         self._lexical = lexical
         self._dense = dense
         self.settings = settings
-        self._vocab: Callable[[], Container[str]] = getattr(lexical, "vocabulary", lambda: ())
-
-    def _known(self, query: Query) -> float:
-        """Share of the question's syllables that occur in the corpus."""
-        vocab = self._vocab()
-        toks = [t for t in tokens(query.text) if not t[0].isdigit()]
-        return sum(t in vocab for t in toks) / len(toks) if toks else 1.0
 
     def retrieve(self, query: Query, k: int) -> Ranked:
         """Top ``k`` fused rows."""
@@ -134,7 +145,7 @@ class HybridRetriever:
                 for rank, (row, _) in enumerate(ranked, 1):
                     fused[row] = fused.get(row, 0.0) + 1.0 / (s.rrf_k + rank)
         else:
-            w = s.dense_weight if self._known(query) >= 0.5 else s.dense_weight_foreign
+            w = s.dense_weight if self._lexical.known_share(query) >= 0.5 else s.dense_weight_foreign
             nl, nd = _minmax(lex), _minmax(den)
             for row in nl.keys() | nd.keys():
                 fused[row] = (1 - w) * nl.get(row, 0.0) + w * nd.get(row, 0.0)

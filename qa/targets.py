@@ -6,9 +6,11 @@ import csv
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any, TextIO
 
 from corpus.chunker import Chunk
+from corpus.io import storage_error
 from corpus.text import canonical_number, tokens, with_bigrams
 
 # A figure: optional comparator, a number or range, an optional unit.
@@ -199,3 +201,14 @@ def write_targets_csv(targets: list[Target], stream: TextIO) -> None:
     writer = csv.writer(stream)
     writer.writerow(cols)
     writer.writerows(rows)
+
+
+def save_targets_csv(targets: list[Target], path: Path) -> Path:
+    """The targets table as a CSV file in UTF-8 with a BOM, so Excel shows Vietnamese correctly."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8-sig", newline="") as fh:
+            write_targets_csv(targets, fh)
+    except OSError as exc:
+        raise storage_error(path, exc) from exc
+    return path

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from corpus.chunker import Chunk
+from qa.query import Query
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Answer:
     span: Span | None = None
     target: dict[str, Any] | None = None  # structured appendix row, for target questions
     notes: list[str] = field(default_factory=list)  # e.g. figures that differ between places
+    query: Query | None = field(default=None, compare=False)  # the analysed question (for highlighting)
 
     def to_json(self) -> dict[str, Any]:
         """The documented shape of ``qa ask --json``."""
@@ -56,3 +58,15 @@ class Answer:
                 "figure": self.figure, "span": self.span.to_json() if self.span else None,
                 "target": self.target, "notes": self.notes,
                 "citations": [h.to_json() for h in self.citations]}
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """Hits for one question, with the analysed query (for highlighting)."""
+
+    query: Query
+    hits: list[Hit]
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented shape of ``qa search --json``."""
+        return {"question": self.query.text, "hits": [h.to_json() for h in self.hits]}

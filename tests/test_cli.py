@@ -9,7 +9,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from qa.cli import main
+from cli.main import main
 
 pytestmark = pytest.mark.model
 
@@ -80,7 +80,7 @@ def test_non_utf8_file_is_refused(tmp_path, real_index_dir):
 
 
 def test_console_script_runs_end_to_end(real_index_dir):
-    out = subprocess.run([sys.executable, "-m", "qa.cli", "ask", "tỷ lệ BHYT", "--json",
+    out = subprocess.run([sys.executable, "-m", "cli.main", "ask", "tỷ lệ BHYT", "--json",
                           "--index", str(real_index_dir)], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert "94,5%" in json.loads(out.stdout)["answer"]

@@ -34,13 +34,11 @@ def test_published_file_is_well_formed():
 
 
 @pytest.fixture(scope="module")
-def measured(tmp_path_factory):
+def measured(tmp_path_factory, assistant):
     """Run the whole committed set through hybrid search and ``ask`` once for the module."""
     from eval.evaluate import evaluate
-    from qa.assistant import Assistant
 
     root = tmp_path_factory.mktemp("eval-gate")
-    assistant = Assistant.open(index_dir=root / "index")
     items = load_qa(DEFAULT_QA, list(assistant.index.documents.values()))
     metrics = evaluate(assistant, items, ["hybrid"], 10, root / "out", None, qa_file=DEFAULT_QA)
     assert metrics["meta"]["n_questions"] == len(items)
@@ -53,7 +51,7 @@ def measured(tmp_path_factory):
 
 @pytest.mark.model
 @pytest.mark.slow
-@pytest.mark.timeout(1800)  # building the index and the full set: ~2 min on 2 idle cores
+@pytest.mark.timeout(1800)  # the full set through search and ask: ~1 min on 2 idle cores
 @pytest.mark.parametrize("metric", GATED)
 def test_no_regression_below_published(measured, metric):
     pub = _published()

@@ -9,15 +9,13 @@ import sys
 import textwrap
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from cli.main import main
 from corpus.errors import InputError, QAError
 from index.store import build_index, load_index
-from qa.assistant import Assistant
-from qa.cli import main
 
 WEIRD = [
     "hộ nghèo\x00\x01\x02 2024",
@@ -29,11 +27,6 @@ WEIRD = [
     "Điều 999 khoản 0",
     "1" * 900,
 ]
-
-
-@pytest.fixture
-def fake_assistant(tmp_path, corpus_copy, fake_embedder):
-    return Assistant(build_index(tmp_path / "index", fake_embedder, corpus_copy), fake_embedder)
 
 
 @pytest.mark.parametrize("question", WEIRD)
@@ -53,10 +46,10 @@ def test_unusable_questions_get_a_vietnamese_message_fast(fake_assistant, questi
     assert any(w in str(err.value) for w in ("trống", "quá dài"))
 
 
-def test_cli_handles_ten_megabyte_and_broken_lines(tmp_path, real_index_dir):
+def test_cli_handles_ten_megabyte_and_broken_lines(tmp_path, fake_index_dir):
     f = tmp_path / "q.txt"
     f.write_text("chỉ tiêu hộ nghèo 2024\n" + "a" * 10_000_000 + "\n<b>tỷ lệ BHYT</b>\n", encoding="utf-8")
-    res = CliRunner().invoke(main, ["ask", "--file", str(f), "--index", str(real_index_dir)])
+    res = CliRunner().invoke(main, ["ask", "--file", str(f), "--index", str(fake_index_dir), "--embedder", "fake"])
     assert res.exit_code == 0
     lines = res.output.splitlines()
     assert len(lines) == 3
@@ -65,11 +58,10 @@ def test_cli_handles_ten_megabyte_and_broken_lines(tmp_path, real_index_dir):
 
 _SLOW_BUILD = textwrap.dedent("""
     import sys, time
-    sys.path.insert(0, {tests!r})
-    from conftest import FakeEmbedder
+    from index.embedders import HashEmbedder
     from index.store import build_index
 
-    class Slow(FakeEmbedder):
+    class Slow(HashEmbedder):
         def embed_passages(self, texts):
             print("embedding", flush=True)
             time.sleep(0.5)
@@ -87,7 +79,7 @@ def test_build_killed_half_way_leaves_previous_index_serving(tmp_path, corpus_co
     doc.write_text(doc.read_text(encoding="utf-8").replace("300-400 hộ.", "350 hộ."), encoding="utf-8")
     for p in corpus_copy.glob("*.txt"):  # every chunk must be re-embedded: slow build
         p.write_text(p.read_text(encoding="utf-8").replace("Thành phố", "Thành Phố"), encoding="utf-8")
-    script = _SLOW_BUILD.format(tests=str(Path(__file__).parent), index=str(index_dir), corpus=str(corpus_copy))
+    script = _SLOW_BUILD.format(index=str(index_dir), corpus=str(corpus_copy))
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     assert proc.stdout.readline().strip() == "embedding"

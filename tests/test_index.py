@@ -32,7 +32,7 @@ def test_save_load_round_trip_vietnamese(tmp_path, corpus_copy, fake_embedder):
     assert [c.to_json() for c in loaded.chunks] == [c.to_json() for c in built.chunks]
     assert "13. Giảm số hộ nghèo so với đầu năm: 300-400 hộ." in {c.text for c in loaded.chunks}
     manifest = json.loads((tmp_path / "index" / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["embedder"]["name"] == "fake-hash-64" and manifest["embedder"]["dim"] == 64
+    assert manifest["embedder"]["name"] == "fake:hash-64" and manifest["embedder"]["dim"] == 64
     assert "HĐND" in (tmp_path / "index" / "documents.jsonl").read_text(encoding="utf-8")  # not \\u escaped
     a1, a2 = Assistant(built, fake_embedder), Assistant(loaded, fake_embedder)
     for q in ("chỉ tiêu hộ nghèo 2024", "tỷ lệ bao phủ bảo hiểm y tế", "Đẩy mạnh CCHC"):

@@ -12,10 +12,9 @@ from click.testing import CliRunner
 
 from corpus.chunker import chunk_corpus
 from corpus.loader import load_corpus
-from qa.targets import parse_targets
+from qa.targets import parse_targets, save_targets_csv
 from qa.types import Answer, Hit, Span
 from ui import views
-from ui.targets import write_csv
 
 XSS = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 
@@ -147,7 +146,7 @@ def test_hits_html_shows_the_clause_jump(chunks, anchors):
 def test_targets_csv_has_bom_and_24_rows(docs, chunks, tmp_path):
     rows = parse_targets(chunks)
     assert len(rows) == 24
-    path = write_csv(rows, tmp_path / "t.csv")
+    path = save_targets_csv(rows, tmp_path / "t.csv")
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
@@ -157,8 +156,8 @@ def test_targets_csv_has_bom_and_24_rows(docs, chunks, tmp_path):
 
 
 def test_serve_command_is_registered():
-    from qa.cli import main
-    from ui.cli import serve_cmd
+    from cli.main import main
+    from cli.serve_cmd import serve_cmd
 
     assert main.commands.get("serve") is serve_cmd
     result = CliRunner().invoke(main, ["serve", "--help"])

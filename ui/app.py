@@ -20,11 +20,11 @@ import pandas as pd
 from corpus.errors import QAError
 from qa.assistant import Assistant
 from qa.query import validate_question
+from qa.targets import TABLE_COLUMNS, save_targets_csv, target_table
 from ui import views
 from ui.assets import CHAT_JS, load_js
 from ui.feedback import FeedbackLog, default_feedback_path
 from ui.service import GENERIC_ERROR, AssistantService, Factory, NotReady, assistant_factory
-from ui.targets import COLUMNS, table, write_csv
 
 log = logging.getLogger("ui")
 
@@ -72,10 +72,10 @@ class _Derived:
         self.document_html = views.document_html(docs, self.anchors)
         self.doc_choices = [(ALL, ALL)] + [(d.title, d.doc_id) for d in docs]
         self.part_choices = [ALL, *sorted({c.path[0] for c in index.chunks if c.path}, key=_part_key)]
-        targets = assistant.answerer.targets
-        cols, cells = table(targets)
+        targets = assistant.targets
+        cols, cells = target_table(targets)
         self.targets = pd.DataFrame(cells, columns=cols)
-        self.csv_path = write_csv(targets, workdir / "chi-tieu-2024.csv")
+        self.csv_path = save_targets_csv(targets, workdir / "chi-tieu-2024.csv")
 
 
 class QAApp:
@@ -162,12 +162,11 @@ class QAApp:
     def on_feedback(self, turns: list[dict[str, Any]], evt: gr.EventData) -> tuple[list[dict[str, Any]], str]:
         """Record a Đúng / Sai verdict on one answer (once per answer)."""
         turns = [dict(t) for t in (turns or [])]
-        data = getattr(evt, "_data", None) or {}
-        try:
-            i = int(data.get("turn", -1))
+        try:  # the page script sends {turn, verdict}; EventData exposes them as attributes
+            i = int(getattr(evt, "turn", -1))
         except (TypeError, ValueError):
             i = -1
-        verdict = str(data.get("verdict", ""))
+        verdict = str(getattr(evt, "verdict", ""))
         if 0 <= i < len(turns) and turns[i].get("record") and not turns[i].get("verdict"):
             record = turns[i]["record"]
             try:
@@ -276,7 +275,7 @@ def build_app(assistant_or_factory: Assistant | Factory, feedback_path: Path | N
 
             with gr.Tab(TAB_TARGETS, id="targets"):
                 gr.Markdown("24 chỉ tiêu chủ yếu năm 2024 (Phụ lục của Nghị quyết).")
-                targets = gr.Dataframe(headers=COLUMNS, interactive=False, wrap=True, label="Chỉ tiêu 2024",
+                targets = gr.Dataframe(headers=TABLE_COLUMNS, interactive=False, wrap=True, label="Chỉ tiêu 2024",
                                        elem_id="qa-targets", column_widths=["7%", "43%", "28%", "22%"],
                                        max_height=640)
                 download = gr.DownloadButton("Tải bảng CSV (mở được bằng Excel)", value=None,

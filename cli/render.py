@@ -5,17 +5,16 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
-from qa.assistant import SearchResult
 from qa.highlight import match_spans
 from qa.query import Query
-from qa.types import Answer, Hit
+from qa.types import Answer, Hit, SearchResult
 
 _console = Console(highlight=False)
 
 
-def _passage(hit: Hit, query: Query, answer_span: tuple[int, int] | None = None) -> Text:
+def _passage(hit: Hit, query: Query | None, answer_span: tuple[int, int] | None = None) -> Text:
     text = Text(hit.chunk.text)
-    for start, end in match_spans(hit.chunk.text, query):
+    for start, end in match_spans(hit.chunk.text, query) if query is not None else []:
         text.stylize("bold yellow", start, end)
     if answer_span:
         text.stylize("bold reverse", *answer_span)
@@ -34,8 +33,9 @@ def print_hits(result: SearchResult) -> None:
         _console.print()
 
 
-def print_answer(answer: Answer, query: Query) -> None:
+def print_answer(answer: Answer) -> None:
     """The answer, then its numbered sources."""
+    query = answer.query
     style = "bold magenta" if answer.abstained else "bold green"
     _console.print(Text(answer.text, style=style))
     for note in answer.notes:

