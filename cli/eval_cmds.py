@@ -15,13 +15,20 @@ QA_OPTION = click.option("--qa", "qa_file", type=click.Path(path_type=Path, dir_
                          help="Tệp hỏi đáp JSONL (mặc định: eval/data/qa.jsonl kèm theo).")
 
 
-def _load_items(qa_file: Path | None, corpus_dir: Path | None) -> tuple[Path, list[Any]]:
+def _documents(corpus_dir: Path | None, index_dir: Path | None) -> list[Any]:
+    """The documents questions are checked against: ``--corpus``, else the index's own corpus."""
+    from corpus.loader import load_corpus
+    from index.store import corpus_of, default_index_dir
+
+    return load_corpus(corpus_dir or corpus_of(index_dir or default_index_dir()))
+
+
+def _load_items(qa_file: Path | None, corpus_dir: Path | None, index_dir: Path | None = None) -> tuple[Path, list[Any]]:
     """Validate the Q&A file against the corpus before any index is opened or built."""
-    from corpus.loader import BUNDLED_CORPUS, load_corpus
     from eval.dataset import DEFAULT_QA, load_qa
 
     path = qa_file or DEFAULT_QA
-    return path, load_qa(path, load_corpus(corpus_dir or BUNDLED_CORPUS))
+    return path, load_qa(path, _documents(corpus_dir, index_dir))
 
 
 def _print_summary(metrics: dict[str, Any], out_dir: Path) -> None:
@@ -64,24 +71,34 @@ def _print_summary(metrics: dict[str, Any], out_dir: Path) -> None:
 @click.option("--top-k", default=10, show_default=True, type=int, help="Số đoạn lấy cho mỗi câu hỏi.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               default=Path("eval") / "out", show_default=True, help="Thư mục ghi báo cáo.")
+@click.option("--conversations", "conv_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Tệp hội thoại hai lượt (mặc định: eval/data/conversations.jsonl khi dùng bộ hỏi đáp kèm theo).")
+@click.option("--split", type=click.Choice(["all", "train", "test"]), default="all", show_default=True,
+              help="Chỉ chạy một phần của bộ hỏi đáp (test: phần giữ riêng, không dùng để học).")
 @index_options
 @click.pass_context
 def eval_cmd(ctx: click.Context, qa_file: Path | None, retriever: str, top_k: int, out_dir: Path,
-             index_dir: Path | None, corpus_dir: Path | None, embedder: str) -> None:
+             conv_file: Path | None, split: str, index_dir: Path | None, corpus_dir: Path | None,
+             embedder: str) -> None:
     """Đánh giá trên bộ hỏi đáp: recall, MRR, nDCG, độ chính xác trả lời, từ chối, thời gian."""
     ctx.ensure_object(dict).update(qa_file=qa_file, index_dir=index_dir, corpus_dir=corpus_dir,
                                    embedder=embedder)
     if ctx.invoked_subcommand is not None:
         return
+    from eval.dataset import DEFAULT_CONVERSATIONS, load_conversations
     from eval.evaluate import RETRIEVERS, check_args, evaluate
 
     retrievers = list(RETRIEVERS) if retriever == "all" else [retriever]
     with user_errors():
         check_args(retrievers, top_k)
-        path, items = _load_items(qa_file, corpus_dir)
+        path, items = _load_items(qa_file, corpus_dir, index_dir)
+        items = [it for it in items if split == "all" or it.split == split]
+        conv_path = conv_file or (DEFAULT_CONVERSATIONS if qa_file is None else None)
+        convs = load_conversations(conv_path, _documents(corpus_dir, index_dir)) if conv_path else []
         assistant = open_assistant(index_dir, corpus_dir, embedder)
         with progress_reporter() as update:
-            metrics = evaluate(assistant, items, retrievers, top_k, out_dir, update, qa_file=path)
+            metrics = evaluate(assistant, items, retrievers, top_k, out_dir, update, qa_file=path,
+                               conversations=convs)
         _print_summary(metrics, out_dir)
 
 
@@ -102,8 +119,45 @@ def export_beir_cmd(ctx: click.Context, out_dir: Path, qa_file: Path | None, ind
     if embedder == DEFAULT_EMBEDDER:
         embedder = parent.get("embedder") or DEFAULT_EMBEDDER
     with user_errors():
-        _, items = _load_items(qa_file, corpus_dir)
+        _, items = _load_items(qa_file, corpus_dir, index_dir)
         assistant = open_assistant(index_dir, corpus_dir, embedder)
         counts = export_beir(assistant.index.chunks, items, out_dir)
     click.echo(f"Đã xuất BEIR vào {out_dir}: {counts['corpus']} đoạn, {counts['queries']} câu hỏi, "
                f"{counts['qrels']} cặp liên quan cho {counts['qrels_queries']} câu có đáp án.")
+
+
+@eval_cmd.command("train-answerer")
+@QA_OPTION
+@click.option("--out", "out_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Nơi ghi trọng số (mặc định: qa/answer_model.json kèm theo chương trình).")
+@click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
+              default=Path("eval") / "out" / "train_report.json", show_default=True,
+              help="Báo cáo kiểm định chéo (JSON).")
+@index_options
+@click.pass_context
+def train_cmd(ctx: click.Context, qa_file: Path | None, out_path: Path | None, report_path: Path,
+              index_dir: Path | None, corpus_dir: Path | None, embedder: str) -> None:
+    """Huấn luyện điểm chọn câu/từ chối trên phần train của bộ hỏi đáp (kiểm định chéo lồng nhau)."""
+    from corpus.io import write_json
+    from eval.train import train
+    from qa.scoring import MODEL_PATH
+
+    parent = ctx.obj or {}
+    with user_errors():
+        path, items = _load_items(qa_file or parent.get("qa_file"), corpus_dir, index_dir)
+        items = [it for it in items if it.split == "train"]
+        if not items:
+            raise click.ClickException(f"Tệp {path} không có câu hỏi nào thuộc phần train.")
+        assistant = open_assistant(index_dir, corpus_dir, embedder)
+        with progress_reporter() as update:
+            model, report = train(assistant, items, update)
+        out = out_path or MODEL_PATH
+        write_json(out, model.to_json())
+        report_path.parent.mkdir(parents=True, exist_ok=True)
+        write_json(report_path, report)
+    cv = report["cv"]["overall"]
+    click.echo(f"Đã ghi {out} (ngưỡng {report['threshold']:.3f}, "
+               f"{report['n_questions']} câu, {report['n_candidates']} ứng viên).")
+    click.echo(f"Kiểm định chéo: độ chính xác {cv['answer_accuracy']:.3f}, khớp số liệu {cv['exact_match']:.3f}, "
+               f"từ chối sai {cv.get('wrong_refusals', 0):.3f}, từ chối đúng {cv.get('abstention_recall', 0):.3f}. "
+               f"Báo cáo: {report_path}")

@@ -11,7 +11,7 @@ import sys
 import click
 
 from cli.eval_cmds import eval_cmd
-from cli.index_cmds import index_group, model_group
+from cli.index_cmds import corpus_group, index_group, model_group
 from cli.qa_cmds import ask_cmd, search_cmd, targets_cmd
 from cli.serve_cmd import serve_cmd
 
@@ -21,7 +21,7 @@ def main() -> None:
     """Hỏi đáp có trích dẫn trên văn bản chính quyền (Nghị quyết 31/NQ-HĐND và các văn bản đã nạp)."""
 
 
-for _command in (index_group, search_cmd, ask_cmd, targets_cmd, eval_cmd, serve_cmd, model_group):
+for _command in (index_group, corpus_group, search_cmd, ask_cmd, targets_cmd, eval_cmd, serve_cmd, model_group):
     main.add_command(_command)
 
 if __name__ == "__main__":  # pragma: no cover

@@ -92,7 +92,7 @@ def ask_cmd(question: str | None, question_file: Path | None, as_json: bool,
 def targets_cmd(as_json: bool, as_csv: bool, index_dir: Path | None, corpus_dir: Path | None,
                 embedder: str) -> None:
     """Các chỉ tiêu của Phụ lục: chỉ tiêu, giá trị, đơn vị, so sánh, trích dẫn."""
-    from qa.targets import target_table, write_targets_csv
+    from corpus.targets import target_table, write_targets_csv
 
     with user_errors():
         targets = open_assistant(index_dir, corpus_dir, embedder).targets

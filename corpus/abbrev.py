@@ -53,6 +53,8 @@ CURATED: dict[str, str] = {
     "QPAN": "quốc phòng an ninh",
 }
 
+# A folded string that could be an ordinary Vietnamese syllable ("tu" = từ, tư, tự).
+_SYLLABLE = re.compile(r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?$")
 _DEFINITION = re.compile(r"([^\W\d_][\w\s\-–]{2,120}?)\s*\(([A-ZĐ][A-ZĐa-z&\-]{1,11})\)")
 _GLUE = {"va", "cua", "ve", "cho"}
 
@@ -85,6 +87,16 @@ def harvest(text: str) -> dict[str, str]:
     return found
 
 
+def typed_freely(abbr: str) -> bool:
+    """True when ``abbr`` may match however it is typed ("bhyt", "hdnd").
+
+    An abbreviation of two letters, or one that folds to an ordinary syllable ("TU" → "tu":
+    từ, tư, tự), matches only as written in capitals, on the original text.
+    """
+    letters = fold(abbr).replace("&", "").replace("-", "")
+    return len(letters) >= 3 and not _SYLLABLE.match(letters)
+
+
 class Abbreviations:
     """Expands a query with the long form of each abbreviation and vice versa."""
 
@@ -92,14 +104,37 @@ class Abbreviations:
         """Curated list plus ``extra`` (abbreviation, long form) pairs."""
         pairs = {**CURATED, **dict(extra)}
         self.pairs: dict[str, str] = pairs
-        self._by_abbr = {fold(a): long for a, long in pairs.items()}
+        self._free = {fold(a): long for a, long in pairs.items() if typed_freely(a)}
+        self._strict = {fold(a): long for a, long in pairs.items() if not typed_freely(a)}
         self._by_long = {fold(long): a for a, long in pairs.items()}
 
     def expand(self, text: str) -> list[str]:
         """Long forms of abbreviations in ``text`` and abbreviations of long forms in it."""
         folded = fold(text)
         words = set(re.findall(r"[\w&\-]+", folded))
-        extra = [long for abbr, long in self._by_abbr.items() if abbr in words]
+        capitals = {fold(w) for w in re.findall(r"[\w&\-]+", text) if w.isupper() and len(w) > 1}
+        if text.isupper() and not capitals <= self._free.keys() | self._strict.keys():
+            capitals = set()  # typed all in capitals ("TỶ LỆ TỪ …"): capitals say nothing
+        extra = [long for abbr, long in self._free.items() if abbr in words]
+        extra += [long for abbr, long in self._strict.items() if abbr in capitals]
         extra += [abbr for long, abbr in self._by_long.items()
                   if re.search(rf"(?<!\w){re.escape(long)}(?!\w)", folded)]
         return list(dict.fromkeys(extra))
+
+
+def definition_in(text: str, abbr: str) -> tuple[int, int, str] | None:
+    """Where ``text`` defines ``abbr``: "long form (ABBR)" or "ABBR (long form)".
+
+    Returns the span of the whole definition and the long form.
+    """
+    m = re.search(rf"\(\s*{re.escape(abbr)}\s*\)", text)
+    if m:
+        head = text[:m.start()].rstrip()
+        cut = max(head.rfind(ch) for ch in ",;.:\n(") + 1
+        words = head[cut:].split()[-12:]
+        if words:
+            return head.rfind(words[0], cut), m.end(), " ".join(words)
+    m = re.search(rf"\b{re.escape(abbr)}\s*\(([^()]{{3,160}})\)", text)
+    if m:
+        return m.start(), m.end(), m.group(1).strip()
+    return None

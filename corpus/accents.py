@@ -13,30 +13,46 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from corpus.text import fold
+from corpus.text import QUESTION_WORDS, fold
 
 _SYLLABLE = re.compile(r"[^\W\d_]+", re.UNICODE)
 _BIGRAM_WEIGHT = 3.0
-# Question words rarely found in legal text, so that "bao nhieu" becomes "bao nhiêu".
-_QUESTION_WORDS = ("bao nhiêu bao giờ khi nào ở đâu là gì cái gì những gì ai là ai như thế nào "
-                   "thế nào mấy muốn cần phải không có không được bao lâu tại sao vì sao nào")
 _MIN_KNOWN = 0.6  # restore only text that is mostly corpus vocabulary (not English)
 
 
 class AccentRestorer:
     """Corpus-trained diacritic restoration for syllables."""
 
-    def __init__(self, texts: Iterable[str]) -> None:
+    def __init__(self, texts: Iterable[str] = ()) -> None:
         """Count accented syllables and syllable bigrams in ``texts``."""
         self._uni: Counter[str] = Counter()
         self._bi: Counter[tuple[str, str]] = Counter()
         self._forms: dict[str, set[str]] = defaultdict(set)
-        for text in [*texts, *[_QUESTION_WORDS] * 20]:
+        # Question words are rare in legal text: count them in, so that "bao nhieu" becomes "bao nhiêu".
+        for text in [*texts, *[QUESTION_WORDS] * 20]:
             sylls = [m.group().lower() for m in _SYLLABLE.finditer(text)]
             self._uni.update(sylls)
             self._bi.update(itertools.pairwise(sylls))
-            for s in sylls:
-                self._forms[fold(s)].add(s)
+        self._index_forms()
+
+    def _index_forms(self) -> None:
+        self._forms.clear()
+        for s in self._uni:
+            self._forms[fold(s)].add(s)
+
+    def to_json(self) -> dict[str, dict[str, int]]:
+        """The counts, to store in the index folder (no need to re-read the corpus at open)."""
+        return {"uni": dict(self._uni), "bi": {f"{a} {b}": n for (a, b), n in self._bi.items()}}
+
+    @classmethod
+    def from_json(cls, data: dict[str, dict[str, int]]) -> AccentRestorer:
+        """Inverse of :meth:`to_json`."""
+        new = cls.__new__(cls)
+        new._uni = Counter(data["uni"])
+        new._bi = Counter({tuple(k.split(" ", 1)): n for k, n in data["bi"].items()})  # type: ignore[misc]
+        new._forms = defaultdict(set)
+        new._index_forms()
+        return new
 
     def _candidates(self, token: str) -> list[str]:
         forms = self._forms.get(fold(token))

@@ -8,11 +8,13 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from corpus.loader import Document
-from corpus.structure import Section, leaves, parse_structure
+from corpus.structure import Unit, UnitKind, citation_path, leaves, parse_structure
 
-_NUMBER_PREFIX = re.compile(r"^\d+\.\s*")
+_NUMBER_PREFIX = re.compile(r"^(?:Điều\s+\d+[a-zđ]?\s*[.:]|\d+\.|[a-zđ]\))\s*")
 # A first piece shorter than this is a bare heading: it is merged into the next piece.
 _MIN_HEAD = 200
+# Units whose heading is a label line followed by a title line ("Chương II" / "QUY ĐỊNH CHUNG").
+_TITLED = (UnitKind.PART, UnitKind.CHAPTER, UnitKind.SECTION, UnitKind.APPENDIX)
 
 # Paragraph, line, sentence, clause, word: Vietnamese prose splits best at these.
 SEPARATORS = ["\n\n", "\n", ". ", "; ", ", ", " ", ""]
@@ -38,14 +40,14 @@ class Chunk:
 
     id: str
     doc_id: str
-    path: tuple[str, ...]
+    path: tuple[str, ...]  # citation labels: ("Điều 8", "khoản 1") or ("Phụ lục", "mục 13")
     section: str
     citation: str
     heading: str
     text: str
     start: int
     end: int
-    context: str = ""  # heading path, prepended to the text for embedding and matching
+    context: str = ""  # document title and heading path, prepended for embedding and matching
 
     @property
     def indexed_text(self) -> str:
@@ -69,12 +71,13 @@ def citation_for(doc: Document, path: tuple[str, ...]) -> str:
     return ", ".join([doc.title, *path])
 
 
-def _title(doc: Document, sec: Section, start: int, end: int) -> str:
-    """A unit's title for context: its heading without the leading number."""
-    if sec.kind == "phuluc":  # "PHỤ LỤC" + the appendix title line(s)
-        lines = [ln.strip() for ln in doc.text[start:end].split("\n") if ln.strip()]
+def unit_title(text: str, unit: Unit) -> str:
+    """A unit's title for context: "Phạm vi điều chỉnh", "Chương II QUYỀN SỞ HỮU …"."""
+    if unit.kind in _TITLED:
+        end = unit.children[0].start if unit.children else unit.end
+        lines = [ln.strip() for ln in text[unit.start:end].split("\n") if ln.strip()]
         return " ".join(lines[:2])
-    return _NUMBER_PREFIX.sub("", sec.heading)
+    return _NUMBER_PREFIX.sub("", unit.heading)
 
 
 def _split(text: str, settings: ChunkerSettings) -> list[tuple[int, int]]:
@@ -106,24 +109,20 @@ def _split(text: str, settings: ChunkerSettings) -> list[tuple[int, int]]:
     return spans
 
 
-def chunk_document(doc: Document, settings: ChunkerSettings | None = None) -> list[Chunk]:
-    """Chunks of one document, in reading order; never across two khoản or mục."""
+def chunk_document(doc: Document, settings: ChunkerSettings | None = None,
+                   units: list[Unit] | None = None) -> list[Chunk]:
+    """Chunks of one document, in reading order; never across two khoản, điều or mục."""
     settings = settings or ChunkerSettings()
+    units = parse_structure(doc.text, doc.profile) if units is None else units
     chunks: list[Chunk] = []
-    units = leaves(doc.text, parse_structure(doc.text))
-    titles: dict[Section, str] = {
-        anc[-1]: _title(doc, anc[-1], start, end) for anc, start, end in units
-    }
-    for ancestry, start, end in units:
-        path = tuple(s.label for s in ancestry)
-        unit: Section = ancestry[-1]
-        unit_text = doc.text[start:end]
-        parts = [titles.get(s, _title(doc, s, s.start, s.end)) for s in ancestry[:-1]]
-        for rel_start, rel_end in _split(unit_text, settings):
+    for chain, start, end in leaves(doc.text, units):
+        unit = chain[-1]
+        path = citation_path(chain)
+        titles = [unit_title(doc.text, u) for u in chain]
+        for rel_start, rel_end in _split(doc.text[start:end], settings):
             a, b = start + rel_start, start + rel_end
             text = doc.text[a:b]
-            own = titles[unit]
-            context = " › ".join([*parts, own] if own and own not in text else parts)
+            shown = [t for t in titles[:-1] if t] + ([titles[-1]] if titles[-1] and titles[-1] not in text else [])
             digest = hashlib.sha256(f"{doc.doc_id}\x00{a}\x00{text}".encode()).hexdigest()[:16]
             chunks.append(Chunk(
                 id=digest,
@@ -135,7 +134,7 @@ def chunk_document(doc: Document, settings: ChunkerSettings | None = None) -> li
                 text=text,
                 start=a,
                 end=b,
-                context=f"{doc.title} › {context}" if context else doc.title,
+                context=" › ".join([doc.title, *shown]),
             ))
     return chunks
 

@@ -7,6 +7,7 @@ no stage turns a full disk into a traceback or mistakes it for bad user input.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,12 @@ from corpus.errors import StorageError
 
 # ``progress(done, total, label)``: how every long step reports how far it is.
 Progress = Callable[[int, int, str], None]
+
+
+def default_data_dir() -> Path:
+    """Where indexes, the user's corpus, exported models and logs live: ``$QA_DATA_DIR`` or ``~/.cache/qa-nghiquyet``."""
+    env = os.environ.get("QA_DATA_DIR")
+    return Path(env) if env else Path.home() / ".cache" / "qa-nghiquyet"
 
 
 def storage_error(path: Path, exc: OSError) -> StorageError:

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpus.errors import CorpusError
-from corpus.text import nfc
+from corpus.profiles import DocumentProfile, profile_for
+from corpus.text import fold, nfc
 
 BUNDLED_CORPUS = Path(__file__).parent / "documents"
 
@@ -52,11 +53,22 @@ class Document:
 
     @property
     def title(self) -> str:
-        """Short name used in citations, e.g. ``Nghị quyết 31/NQ-HĐND (06/12/2023)``."""
+        """Short name used in citations: ``Nghị quyết 31/NQ-HĐND (06/12/2023)``, ``Luật An ninh mạng 24/2018/QH14``.
+
+        A document whose subject line is its own name ("Luật An ninh mạng") is called by it.
+        """
         kind = self.metadata.get("loai_van_ban", "Văn bản")
         number = self.metadata.get("so_hieu", self.doc_id)
+        subject = self.metadata.get("trich_yeu", "")
+        if subject and fold(subject).startswith(fold(kind) + " ") and len(subject) <= 80:
+            return f"{subject} {number}"
         date = self.metadata.get("ngay_ban_hanh")
         return f"{kind} {number} ({date})" if date else f"{kind} {number}"
+
+    @property
+    def profile(self) -> DocumentProfile:
+        """What this kind of document looks like (closing formula, number codes, …)."""
+        return profile_for(self.metadata.get("loai_van_ban", ""), self.metadata.get("so_hieu", ""))
 
     @property
     def content_hash(self) -> str:
@@ -94,35 +106,30 @@ def site_metadata(raw: str) -> dict[str, str]:
 
 
 def load_document(path: Path) -> Document:
-    """Load one ``.txt`` document and its optional ``.meta.json`` sidecar."""
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise CorpusError(f"Tệp {path} không phải văn bản UTF-8 ({exc.reason}).") from exc
-    except OSError as exc:
-        raise CorpusError(f"Không đọc được tệp {path}: {exc.strerror}.") from exc
-    meta = site_metadata(raw)
-    sidecar = path.with_suffix(".meta.json")
-    if sidecar.exists():
-        try:
-            meta.update({k: nfc(str(v)) for k, v in json.loads(sidecar.read_text(encoding="utf-8")).items()})
-        except (ValueError, OSError) as exc:
-            raise CorpusError(f"Tệp siêu dữ liệu {sidecar} bị lỗi: {exc}.") from exc
-    doc_id = meta.pop("doc_id", path.stem)
-    text = clean_text(raw)
-    if not text:
-        raise CorpusError(f"Tệp {path} không có nội dung văn bản sau khi làm sạch.")
+    """Load one document (.txt, .docx, .pdf or saved .html) and its optional ``.meta.json`` sidecar."""
+    from corpus.ingest import load_source
+
+    text, meta = load_source(Path(path))
+    doc_id = meta.pop("doc_id", Path(path).stem)
     return Document(doc_id=doc_id, text=text, metadata=meta)
 
 
+def document_files(folder: Path) -> list[Path]:
+    """The document files of a corpus folder, sorted by name (sidecars and other files left out)."""
+    from corpus.ingest import SUPPORTED_SUFFIXES
+
+    return sorted(p for p in Path(folder).iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                  and not p.name.startswith("."))
+
+
 def load_corpus(folder: Path = BUNDLED_CORPUS) -> list[Document]:
-    """Load every ``*.txt`` document in ``folder`` (sorted by name)."""
+    """Load every document in ``folder`` (sorted by file name)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise CorpusError(f"Không tìm thấy thư mục văn bản: {folder}.")
-    paths = sorted(folder.glob("*.txt"))
+    paths = document_files(folder)
     if not paths:
-        raise CorpusError(f"Thư mục {folder} không có văn bản nào (*.txt).")
+        raise CorpusError(f"Thư mục {folder} không có văn bản nào (.txt, .docx, .pdf, .html).")
     docs = [load_document(p) for p in paths]
     ids = [d.doc_id for d in docs]
     dupes = sorted({i for i in ids if ids.count(i) > 1})

@@ -95,8 +95,67 @@ def with_bigrams(toks: list[str]) -> list[str]:
     return toks + [f"{a}_{b}" for a, b in itertools.pairwise(toks)]
 
 
+# Question words, as typed: they say what is asked, not what it is about.
+QUESTION_WORDS = ("bao nhiêu bao giờ bao lâu khi nào ở đâu là gì cái gì những gì ai là ai như thế nào "
+                  "thế nào mấy có không được không tại sao vì sao nào gì đâu hay")
+_FUNCTION_WORDS = ("và của các là có cho trong với như thế về được những một này đó thì mà để tại theo từ hoặc "
+                   "cũng khi sẽ đã đang ra sao vậy à ơi nhé hả")
+_ENGLISH_FILLERS = ("what which when where who whom how many much long is are was were the of in to "
+                    "for a an by does do did on at under according")
+# Stop words as written, for text typed with diacritics ("đô" in "đô thị" is not "đó").
+STOPWORDS_ACCENTED = frozenset(f"{QUESTION_WORDS} {_FUNCTION_WORDS} {_ENGLISH_FILLERS}".split())
+# Folded stop words, for matching whatever was typed.
+STOPWORDS = frozenset(fold(w) for w in STOPWORDS_ACCENTED)
+
+
+def content_terms(text: str) -> set[str]:
+    """What ``text`` is about: folded syllables (no numbers, no stop words) and their bigrams."""
+    toks = [t for t in tokens(text) if not t[0].isdigit() and t not in STOPWORDS]
+    return set(with_bigrams(toks))
+
+
+def is_stopword(word: str, accented: bool) -> bool:
+    """Whether ``word`` is a question or function word; with ``accented`` text, judged as written."""
+    return word.lower() in STOPWORDS_ACCENTED if accented else fold(word) in STOPWORDS
+
+
+def content_words(text: str) -> list[str]:
+    """The folded words that say what ``text`` is about: no numbers, years, "năm" or stop words."""
+    accented = has_diacritics(text)
+    words = re.findall(r"[^\W\d_]+", text)
+    return [fold(w) for w in words if not is_stopword(w, accented) and fold(w) != "nam"]
+
+
 def segment_words(text: str) -> list[str]:
     """Vietnamese word segmentation with pyvi ("Hà Nội" → "Hà_Nội"), folded."""
     from pyvi import ViTokenizer
 
     return [fold(w) for w in ViTokenizer.tokenize(text).split() if any(c.isalnum() for c in w)]
+
+
+_SENTENCE_END = re.compile(r"(?<!\d)[.!?](?!\d)\s+|\n+")
+_CLAUSE_END = re.compile(r"(?<!\d)[.!?;](?!\d)\s*|\n+")
+
+
+def segments(text: str, clauses: bool = False) -> list[tuple[int, int]]:
+    """Sentence spans of a passage (split at ``.``/``!``/``?`` and line breaks).
+
+    With ``clauses`` also at ``;``: Vietnamese plans list one indicator per clause
+    ("GRDP tăng 6,5-7%; vốn đầu tư tăng 10,5-11,5%; …"). A final ``.``/``!``/``?`` stays
+    with its sentence; spans are trimmed of surrounding white space.
+    """
+    pattern = _CLAUSE_END if clauses else _SENTENCE_END
+    spans, start = [], 0
+    for m in pattern.finditer(text):
+        end = m.start() + (1 if text[m.start():m.start() + 1] in ".!?" else 0)
+        spans.append((start, end))
+        start = m.end()
+    spans.append((start, len(text)))
+    out = []
+    for a, b in spans:
+        piece = text[a:b]
+        if piece.strip():
+            a += len(piece) - len(piece.lstrip())
+            b -= len(piece) - len(piece.rstrip())
+            out.append((a, b))
+    return out

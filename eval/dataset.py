@@ -32,6 +32,7 @@ class QAItem:
     section: str
     spans: tuple[tuple[str, int, int], ...]
     answer_type: str = "fact"
+    split: str = "test"  # "train": the answer model is fitted on it; "test": held out for the report and CI gate
 
     @property
     def answerable(self) -> bool:
@@ -69,6 +70,9 @@ def _check(row: object, docs: list[Document], seen: set[str]) -> tuple[QAItem | 
             errors.append(str(exc))
     if style not in STYLES:
         errors.append(f"kiểu câu hỏi '{style}' không hợp lệ (hợp lệ: {', '.join(STYLES)})")
+    split = row.get("split", "test")
+    if split not in ("train", "test"):
+        errors.append(f"split '{split}' không hợp lệ (train hoặc test)")
     answer_type = row.get("answer_type", "fact")
     if answer_type not in ANSWER_TYPES:
         errors.append(f"loại câu trả lời '{answer_type}' không hợp lệ (hợp lệ: {', '.join(ANSWER_TYPES)})")
@@ -87,7 +91,7 @@ def _check(row: object, docs: list[Document], seen: set[str]) -> tuple[QAItem | 
     if errors:
         return None, errors
     item = QAItem(qid, nfc(row["question"]), style, nfc(str(row["answer"])),
-                  tuple(nfc(e) for e in evidence), str(row["section"]), tuple(spans), answer_type)
+                  tuple(nfc(e) for e in evidence), str(row["section"]), tuple(spans), answer_type, split)
     return item, []
 
 
@@ -123,3 +127,51 @@ def load_qa(path: Path, docs: list[Document]) -> list[QAItem]:
     if not items:
         raise InputError(f"Tệp hỏi đáp {path} không có câu hỏi nào.")
     return items
+
+
+DEFAULT_CONVERSATIONS = DATA_DIR / "conversations.jsonl"
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """Two turns; the second may lean on the first ("còn năm 2025?")."""
+
+    id: str
+    first: str
+    second: str
+    elliptical: bool
+    rewrite: str
+    answer: str
+    spans: tuple[tuple[str, int, int], ...]
+
+    @property
+    def answerable(self) -> bool:
+        """False when the documents do not answer the second turn."""
+        return bool(self.spans)
+
+
+def load_conversations(path: Path, docs: list[Document]) -> list[Conversation]:
+    """Load two-turn conversations (JSONL); any broken line stops the run with every problem listed."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"Không đọc được tệp hội thoại {path}: {exc}.") from exc
+    out, problems = [], []
+    for no, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            turns = [nfc(t) for t in row["turns"]]
+            spans = [s for ev in row["evidence"] for s in evidence_spans(nfc(ev), docs)]
+            if len(turns) != 2 or not all(t.strip() for t in turns):
+                raise ValueError("cần đúng hai lượt hỏi")
+            if len(spans) < len(row["evidence"]):
+                raise ValueError("evidence không có nguyên văn trong văn bản")
+            out.append(Conversation(str(row["id"]), turns[0], turns[1], bool(row["elliptical"]),
+                                    nfc(row["rewrite"]), nfc(row["answer"]), tuple(spans)))
+        except (ValueError, KeyError, TypeError) as exc:
+            problems.append(f"dòng {no}: {exc}")
+    if problems:
+        raise InputError(f"Tệp hội thoại {path} có {len(problems)} lỗi:\n" + "\n".join(problems[:50]))
+    return out

@@ -15,8 +15,8 @@ from typing import Any
 from corpus.errors import InputError
 from corpus.io import Progress, storage_error, write_json, write_jsonl
 from eval.baseline import NAIVE_CHARS, NaiveRetriever, naive_chunks
-from eval.dataset import QAItem
-from eval.report import build_metrics, render_chart, render_markdown
+from eval.dataset import Conversation, QAItem
+from eval.report import build_metrics, render_abstention_chart, render_chart, render_markdown
 from eval.runner import (
     DEPTH,
     AnswerRun,
@@ -25,13 +25,14 @@ from eval.runner import (
     assistant_search,
     qrels_for,
     run_answers,
+    run_conversations,
     run_retriever,
 )
 from qa.assistant import Assistant, check_top_k
 
 RETRIEVERS = ("lexical", "dense", "hybrid", "naive")
 DEFAULT_OUT = Path("eval") / "out"
-OUTPUT_FILES = ("report.md", "metrics.json", "runs.jsonl", "chart.png")
+OUTPUT_FILES = ("report.md", "metrics.json", "runs.jsonl", "chart.png", "abstention.png")
 
 
 def _embedder_for_baseline(assistant: Assistant) -> Any:
@@ -82,6 +83,10 @@ def write_outputs(out_dir: Path, metrics: dict[str, Any], rows: list[dict[str, A
             render_chart(metrics, paths["chart.png"])
         else:
             paths.pop("chart.png")
+        if metrics.get("answers"):
+            render_abstention_chart(metrics, paths["abstention.png"])
+        else:
+            paths.pop("abstention.png")
     except OSError as exc:
         raise storage_error(out_dir, exc) from exc
     return paths
@@ -98,6 +103,7 @@ def evaluate(
     ask: bool = True,
     qa_file: Path | str | None = None,
     baseline: NaiveRetriever | None = None,
+    conversations: Sequence[Conversation] = (),
 ) -> dict[str, Any]:
     """Search every question with each retriever, ask every question, score, write the report.
 
@@ -113,7 +119,7 @@ def evaluate(
     docs = list(assistant.index.documents.values())
 
     pending = naive_chunks(docs) if "naive" in retrievers and baseline is None else []
-    total = len(pending) + len(items) * (len(retrievers) + (1 if ask else 0))
+    total = len(pending) + len(items) * (len(retrievers) + (1 if ask else 0)) + len(conversations)
     done = 0
 
     def step(label: str) -> Callable[[], None]:
@@ -171,6 +177,10 @@ def evaluate(
     if baseline is not None and "naive" in retrievers:
         meta.update(naive_chunks=len(baseline.chunks), naive_chars=NAIVE_CHARS)
     metrics = build_metrics(items, runs, qrels, answers, meta)
+    conv_rows: list[dict[str, Any]] = []
+    if conversations:
+        assistant.clear_caches()
+        metrics["conversations"], conv_rows = run_conversations(assistant, conversations, step("Hội thoại"))
     if out_dir is not None:
-        write_outputs(Path(out_dir), metrics, run_rows(items, runs, answers))
+        write_outputs(Path(out_dir), metrics, run_rows(items, runs, answers) + conv_rows)
     return metrics

@@ -137,9 +137,10 @@ def _retrieval_block(items: list[QAItem], run: RetrieverRun, qrels: Qrels) -> di
 
 def _answer_block(items: list[QAItem], answers: AnswerRun) -> dict[str, Any]:
     def block(subset: list[QAItem]) -> dict[str, Any]:
-        base: dict[str, Any] = {"answer_accuracy": None, "abstention_precision": None,
-                                "abstention_recall": None}
-        base.update(answer_metrics(subset, answers))
+        base: dict[str, Any] = {"answer_accuracy": None, "exact_match": None, "token_f1": None,
+                                "wrong_refusals": None, "abstention_precision": None, "abstention_recall": None}
+        if subset:
+            base.update(answer_metrics(subset, answers))
         base["n"] = len(subset)
         base["abstained"] = sum(bool(answers.answers[i.id]["abstained"]) for i in subset)
         return base
@@ -148,12 +149,36 @@ def _answer_block(items: list[QAItem], answers: AnswerRun) -> dict[str, Any]:
     answerable = [i for i in items if i.answerable]
     overall["answer_accuracy_answerable"] = (
         sum(answers.answers[i.id]["correct"] for i in answerable) / len(answerable) if answerable else None)
+    splits = sorted({i.split for i in items})
+    types = sorted({i.answer_type for i in items})
     return {
         "overall": overall,
+        "by_split": {s: block([i for i in items if i.split == s]) for s in splits} if len(splits) > 1 else {},
         "by_style": {s: block([i for i in items if i.style == s]) for s in styles_in(items)},
+        "by_answer_type": {t: block([i for i in items if i.answer_type == t]) for t in types},
+        "pr_curve": abstention_curve(items, answers),
         "latency_ms": {"p50": percentile_ms(answers.latencies, 50),
                        "p95": percentile_ms(answers.latencies, 95), "n": len(answers.latencies)},
     }
+
+
+def abstention_curve(items: list[QAItem], answers: AnswerRun, steps: int = 21) -> list[dict[str, float]]:
+    """Refusals if the threshold on P(answerable) were ``t``: precision and recall on unanswerable
+    questions, and the share of answerable questions refused.
+    """
+    probs = [(answers.answers[i.id].get("probability"), i.answerable) for i in items]
+    probs = [(p, a) for p, a in probs if p is not None]
+    n_un = sum(not a for _, a in probs)
+    n_an = len(probs) - n_un
+    out = []
+    for k in range(steps):
+        t = k / (steps - 1)
+        refused = [(p, a) for p, a in probs if p < t]
+        right = sum(not a for _, a in refused)
+        out.append({"threshold": round(t, 3), "precision": right / len(refused) if refused else 1.0,
+                    "recall": right / n_un if n_un else 0.0,
+                    "wrong_refusals": (len(refused) - right) / n_an if n_an else 0.0})
+    return out
 
 
 def worst_questions(items: list[QAItem], run: RetrieverRun,
@@ -233,19 +258,22 @@ def overall_rows(metrics: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def answer_rows(metrics: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of the answer/abstention table (overall first, then per style)."""
-    header = ["Kiểu", "n", "Độ chính xác", "Từ chối", "Từ chối: precision", "Từ chối: recall"]
+ANSWER_HEADER = ["", "n", "Độ chính xác", "Khớp số liệu", "F1", "Từ chối sai", "Từ chối", "Từ chối: precision",
+                 "Từ chối: recall"]
+
+
+def _answer_row(label: str, b: dict[str, Any]) -> list[str]:
+    return [label, str(b["n"]), _f(b["answer_accuracy"]), _f(b["exact_match"]), _f(b["token_f1"]),
+            _f(b["wrong_refusals"]), str(b["abstained"]), _f(b["abstention_precision"]), _f(b["abstention_recall"])]
+
+
+def answer_rows(metrics: dict[str, Any], group: str = "by_style") -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the answer/abstention table: overall first, then per style (or answer type, split)."""
     ans = metrics.get("answers")
     if not ans:
-        return header, []
-
-    def row(label: str, b: dict[str, Any]) -> list[str]:
-        return [label, str(b["n"]), _f(b["answer_accuracy"]), str(b["abstained"]),
-                _f(b["abstention_precision"]), _f(b["abstention_recall"])]
-
-    return header, [row("**tổng**", ans["overall"]),
-                    *[row(s, b) for s, b in ans["by_style"].items()]]
+        return ANSWER_HEADER, []
+    return ANSWER_HEADER, [_answer_row("**tổng**", ans["overall"]),
+                           *[_answer_row(s, b) for s, b in ans.get(group, {}).items()]]
 
 
 def render_markdown(metrics: dict[str, Any]) -> str:
@@ -295,15 +323,35 @@ def render_markdown(metrics: dict[str, Any]) -> str:
 
     ans = metrics.get("answers")
     if ans:
-        lines += ["## Trả lời (`qa ask`) — theo kiểu câu", ""]
-        header, rows = answer_rows(metrics)
-        lines += _table(header, rows)
+        for group, title in (("by_style", "theo kiểu câu"), ("by_answer_type", "theo loại câu trả lời"),
+                             ("by_split", "theo phần (train: mô hình trả lời học trên phần này; test: giữ riêng)")):
+            if ans.get(group):
+                lines += [f"## Trả lời (`qa ask`) — {title}", ""]
+                header, rows = answer_rows(metrics, group)
+                lines += [*_table(header, rows), ""]
         o = ans["overall"]
-        lines += ["", f"Độ chính xác trên câu có đáp án: {_f(o.get('answer_accuracy_answerable'))}. "
+        lines += [f"Độ chính xác trên câu có đáp án: {_f(o.get('answer_accuracy_answerable'))}. "
                   f"Thời gian trả lời p50 {_ms(ans['latency_ms']['p50'])} ms, "
                   f"p95 {_ms(ans['latency_ms']['p95'])} ms. Câu `unanswerable` đúng khi hệ thống từ chối; "
                   "câu có đáp án đúng khi câu trả lời chứa mọi con số của đáp án chuẩn "
-                  "(hoặc cả cụm từ khi không có số).", ""]
+                  "(hoặc cả cụm từ khi không có số). *Khớp số liệu*: câu trả lời ngắn nêu đúng các con số và "
+                  "đơn vị của đáp án (không thừa, không thiếu). *F1*: trùng âm tiết giữa câu trả lời ngắn và "
+                  "đáp án. *Từ chối sai*: tỷ lệ câu có đáp án bị từ chối.", ""]
+        curve = ans.get("pr_curve") or []
+        if curve:
+            lines += ["### Đường precision/recall của việc từ chối", "",
+                      "Nếu từ chối khi P(văn bản trả lời được) < ngưỡng:", ""]
+            lines += _table(["ngưỡng", "precision", "recall (câu không có đáp án)", "từ chối sai"],
+                            [[_f(r["threshold"], 2), _f(r["precision"]), _f(r["recall"]), _f(r["wrong_refusals"])]
+                             for r in curve])
+            lines += [""]
+    conv = metrics.get("conversations")
+    if conv:
+        lines += ["## Hội thoại hai lượt (qua đúng đường của ô chat)", ""]
+        lines += _table(["", "n", "Độ chính xác lượt 2", "Nhận ra câu nối tiếp", "Câu độc lập bị viết lại"],
+                        [[k, str(v["n"]), _f(v["accuracy"]), _f(v.get("detection")), str(v.get("rewritten", "—"))]
+                         for k, v in conv.items()])
+        lines += [""]
 
     sig = metrics.get("significance")
     if sig and sig["pairs"]:
@@ -377,3 +425,27 @@ def render_chart(metrics: dict[str, Any], path: Path) -> Path:
     fig.savefig(path)
     plt.close(fig)
     return path
+
+
+def render_abstention_chart(metrics: dict[str, Any], path: Path) -> Path:
+    """The precision/recall curve of refusing, with the share of answerable questions refused, as PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    curve = metrics["answers"]["pr_curve"]
+    fig, ax = plt.subplots(figsize=(6.4, 4.4), dpi=120)
+    ax.plot([r["recall"] for r in curve], [r["precision"] for r in curve], marker="o", ms=3, label="precision")
+    ax.plot([r["recall"] for r in curve], [r["wrong_refusals"] for r in curve], marker="x", ms=3,
+            label="answerable questions refused")
+    ax.set_xlabel("recall: unanswerable questions refused")
+    ax.set_ylim(0, 1.05)
+    ax.set_xlim(0, 1.02)
+    ax.grid(alpha=0.3)
+    ax.set_title("Refusing below a threshold on P(answerable)")
+    ax.legend(loc="lower left")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return Path(path)

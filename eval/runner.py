@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,13 +16,13 @@ from typing import Any
 import numpy as np
 
 from corpus.chunker import Chunk
-from corpus.text import canonical_number, fold
-from eval.dataset import QAItem
+from corpus.figures import figures, numbers
+from corpus.text import fold, tokens
+from eval.dataset import Conversation, QAItem
 from qa.assistant import Assistant
 
 DEPTH = 10
 RETRIEVAL_METRICS = ("recall@1", "recall@3", "recall@5", "recall@10", "mrr@10", "ndcg@10")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 Search = Callable[[str, int], list[Chunk]]
 
 
@@ -31,11 +32,6 @@ def is_relevant(chunk: Chunk, item: QAItem) -> bool:
                for doc, start, end in item.spans)
 
 
-def numbers(text: str) -> list[str]:
-    """Numbers in ``text`` in canonical form ("20.000" → "20000", "4.5" → "4,5")."""
-    return [canonical_number(n) for n in _NUMBER.findall(text)]
-
-
 def answer_correct(gold: str, answer: str) -> bool:
     """Every figure of the gold answer is in the answer; without figures, the phrase is."""
     gold_numbers = numbers(gold)
@@ -43,6 +39,39 @@ def answer_correct(gold: str, answer: str) -> bool:
         have = set(numbers(answer))
         return all(n in have for n in gold_numbers)
     return fold(gold).strip(" .") in fold(answer)
+
+
+def _figure_keys(text: str) -> set[tuple[tuple[str, ...], str]]:
+    """Normalised figures of a short answer: (numbers, folded unit) for each figure."""
+    found = set()
+    for part in re.split(r";", text):
+        for f in figures(part):
+            found.add((tuple(f.numbers), fold(f.unit)))
+    return found
+
+
+def exact_match(gold: str, short: str) -> bool:
+    """The short answer states exactly the gold figures (value and unit), or exactly the gold phrase."""
+    keys = _figure_keys(gold)
+    if keys:
+        return keys == _figure_keys(short)
+    return _norm(gold) == _norm(short)
+
+
+def _norm(text: str) -> str:
+    return " ".join(tokens(text))
+
+
+def token_f1(gold: str, short: str) -> float:
+    """Token F1 (folded syllables and numbers) of the short answer against the gold answer."""
+    g, s = tokens(gold), tokens(short)
+    if not g or not s:
+        return float(g == s)
+    common = sum((Counter(g) & Counter(s)).values())
+    if common == 0:
+        return 0.0
+    precision, recall = common / len(s), common / len(g)
+    return 2 * precision * recall / (precision + recall)
 
 
 @dataclass
@@ -121,9 +150,14 @@ def run_answers(assistant: Assistant, items: Iterable[QAItem],
         out.latencies.append(time.perf_counter() - t0)
         correct = ans.abstained if not item.answerable else (
             not ans.abstained and answer_correct(item.answer, ans.text))
+        short = ans.figure or ans.short
         cited = [h.chunk for h in ans.citations]
         out.answers[item.id] = {
-            "answer": ans.text, "abstained": ans.abstained, "correct": correct,
+            "answer": ans.text, "abstained": ans.abstained, "correct": correct, "short": short,
+            "exact": ans.abstained if not item.answerable else (not ans.abstained and exact_match(item.answer, short)),
+            "f1": float(ans.abstained) if not item.answerable else (0.0 if ans.abstained else
+                                                                     token_f1(item.answer, short)),
+            "probability": ans.probability, "answer_type": ans.answer_type,
             "cited": [c.id for c in cited],
             "first_relevant": next((r for r, c in enumerate(cited, 1) if is_relevant(c, item)), None),
         }
@@ -136,13 +170,46 @@ def answer_metrics(items: list[QAItem], run: AnswerRun) -> dict[str, float]:
     """Answer accuracy, and abstention precision/recall on unanswerable questions."""
     if not items:
         return {}
-    acc = sum(run.answers[i.id]["correct"] for i in items) / len(items)
-    abstained = [i for i in items if run.answers[i.id]["abstained"]]
+    a = run.answers
+    out = {"answer_accuracy": sum(a[i.id]["correct"] for i in items) / len(items),
+           "exact_match": sum(a[i.id]["exact"] for i in items) / len(items),
+           "token_f1": sum(a[i.id]["f1"] for i in items) / len(items)}
+    abstained = [i for i in items if a[i.id]["abstained"]]
+    answerable = [i for i in items if i.answerable]
     unanswerable = [i for i in items if not i.answerable]
     right = [i for i in abstained if not i.answerable]
-    out = {"answer_accuracy": acc}
     if abstained:
         out["abstention_precision"] = len(right) / len(abstained)
     if unanswerable:
         out["abstention_recall"] = len(right) / len(unanswerable)
+    if answerable:
+        out["wrong_refusals"] = sum(a[i.id]["abstained"] for i in answerable) / len(answerable)
     return out
+
+
+def run_conversations(assistant: Assistant, conversations: Iterable[Conversation],
+                      progress: Callable[[], None] | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Ask each first turn, then the second with the first answer as context, exactly as the chat does."""
+    rows = []
+    for conv in conversations:
+        first = assistant.ask(conv.first)
+        second = assistant.ask(conv.second, previous=first)
+        correct = second.abstained if not conv.answerable else (
+            not second.abstained and answer_correct(conv.answer, second.text))
+        rows.append({"id": conv.id, "elliptical": conv.elliptical, "first": conv.first, "second": conv.second,
+                     "understood": second.understood, "gold_rewrite": conv.rewrite, "answer": second.text,
+                     "abstained": second.abstained, "correct": correct,
+                     "rewritten": bool(second.understood)})
+        if progress:
+            progress()
+
+    def block(subset: list[dict[str, Any]]) -> dict[str, Any]:
+        if not subset:
+            return {"n": 0, "accuracy": None, "detection": None, "rewritten": 0}
+        return {"n": len(subset), "accuracy": sum(r["correct"] for r in subset) / len(subset),
+                "detection": sum(r["rewritten"] == r["elliptical"] for r in subset) / len(subset),
+                "rewritten": sum(r["rewritten"] for r in subset)}
+
+    metrics = {"tổng": block(rows), "nối tiếp (elliptical)": block([r for r in rows if r["elliptical"]]),
+               "độc lập": block([r for r in rows if not r["elliptical"]])}
+    return metrics, rows

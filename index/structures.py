@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,6 +81,12 @@ class LexicalIndex:
     def vocabulary(self) -> dict[str, int]:
         """Term → column of every indexed term."""
         return self._vocab
+
+    def idf(self, term: str) -> float:
+        """How rare ``term`` is: ``log(1 + N / (1 + df))``; a term never indexed is rarest."""
+        col = self._vocab.get(term)
+        df = 0 if col is None else int(self._indptr[col + 1] - self._indptr[col])
+        return math.log(1 + self._num_docs / (1 + df))
 
     def query_terms(self, text: str) -> list[str]:
         """Terms of a query, tokenised exactly as the chunks were."""

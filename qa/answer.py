@@ -1,352 +1,365 @@
-"""Extractive answers: the figure or phrase, where it is written, and the sentence quoted.
+"""Extractive answers: the short answer the question asks for, where it is written, the sentence quoted.
 
-Nothing is generated: every figure in an answer is copied from a cited passage. When the
-best evidence is too weak, the answer says the documents do not cover the question and
-lists the closest passages instead.
+Nothing is generated: every figure in an answer is copied from a cited passage. The
+segment is chosen, and the answer refused, by one learned score (:mod:`qa.scoring`); what
+is taken from the segment depends on the question's answer type (:mod:`qa.extract`).
+Two-part questions are answered part by part (:mod:`qa.parts`).
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from corpus.chunker import Chunk
-from corpus.text import fold, lexical_terms, tokens, with_bigrams
-from qa.query import Query
-from qa.retrieve import clause_rows
-from qa.targets import FIGURE, YEAR, Target, link_restatements, parse_targets
-from qa.types import Answer, Hit, Span
+from corpus.abbrev import definition_in
+from corpus.chunker import Chunk, unit_title
+from corpus.figures import asked_units, figures
+from corpus.relations import relations_for
+from corpus.structure import UnitKind, citation_path
+from corpus.targets import Target, TargetValue
+from corpus.text import content_terms, fold
+from index.store import Index
+from qa.extract import Extract, enumeration, extract
+from qa.locate import Located, Locator, covered_years, plan_year
+from qa.parts import split_question
+from qa.query import AnswerType, Query, is_english
+from qa.scoring import FEATURES, GATE_FEATURES, AnswerModel, Candidate, Featurizer, gate_features, unknown_name
+from qa.types import Answer, AnswerPart, Hit, Span
 
-if TYPE_CHECKING:
-    from qa.assistant import Assistant
-
-# Question words and fillers: they say what is asked, not what it is about.
-_QUESTION_WORDS = set(
-    "bao nhieu gi nao la the ai dau khi co khong duoc nhu ra sao nhung cac cua va "
-    "what which how many much is are the of in to for a an by does do".split()
-)
-_WANTS_NUMBER = re.compile(
-    r"\b(bao nhieu|may|ty le|so luong|muc nao|bao lau|how many|how much|what percent|"
-    r"what share|what proportion|what rate)\b")
 _SIGNER = re.compile(r"\b(ai|nguoi) (da )?ky\b|\bwho signed\b|\bsigned by\b|\bsigner\b")
-_CLAUSE_WORDS = re.compile(r"\b(khoan|dieu|muc|phu luc|nhiem vu|chi tieu|so|thu|noi|ve|quy dinh|noi dung|"
-                           r"de cap|van de|gi|the nao|nhung|what|does|say|about)\b")
 _DEFINE = re.compile(r"(?P<abbr>\b[A-ZĐ][A-ZĐ&\-]{1,10}\b)\s+(?:là|la|nghĩa là|nghia la|có nghĩa|co nghia|"
-                     r"được giải thích|duoc giai thich|viết tắt|viet tat|là chỉ số|la chi so|"
-                     r"trong nghị quyết|trong nghi quyet)")
-_SENTENCE = re.compile(r"(?<!\d)[.!?](?!\d)\s+|\n+")
-# Calibrated on eval/data/qa.jsonl (see README): below this weighted term coverage the best
-# sentence does not answer the question.
-MIN_COVERAGE = 0.40
-# When term coverage is this low everywhere (English, loose paraphrase), sentences are
-# re-ranked by the dense model instead.
-DENSE_FALLBACK_BELOW = 0.25
-MIN_DENSE_SENTENCE = 0.78
-_CACHE_LIMIT = 50_000  # sentences whose terms / vectors are kept between questions
+                     r"được giải thích|duoc giai thich|viết tắt|viet tat|là chỉ số|la chi so)")
+# Answer types whose short answer must be found in the passage (else try the next passage).
+_NEEDS_EXTRACT = (AnswerType.QUANTITY, AnswerType.DURATION, AnswerType.DATE, AnswerType.WHO)
+
+Retrieve = Callable[[Query, int], list[Hit]]
+_UNIT_MATCH = FEATURES.index("unit_match")
+_UNKNOWN_NAME = GATE_FEATURES.index("unknown_name")
+_TRIED = 3  # most probable candidates looked at for the short answer the question wants
 
 
 @dataclass(frozen=True)
-class _Sentence:
-    hit: Hit
-    start: int
-    end: int
-    coverage: float
-    dense: float | None = None  # cosine, when picked by the dense fallback
+class Scored:
+    """Everything the answerer computed for one question before deciding."""
 
-    @property
-    def text(self) -> str:
-        return self.hit.chunk.text[self.start:self.end]
+    hits: list[Hit]
+    candidates: list[Candidate]
+    probs: np.ndarray  # per candidate: P(answers the question)
+    gate: np.ndarray  # the question's gate features
+    answerable: float  # P(the documents answer the question)
 
 
-def sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans of a passage (split at ``.``/``!``/``?`` and line breaks)."""
-    spans, start = [], 0
-    for m in _SENTENCE.finditer(text):
-        if text[start:m.start()].strip():
-            spans.append((start, m.start() + (1 if text[m.start()] in ".!?" else 0)))
-        start = m.end()
-    if text[start:].strip():
-        spans.append((start, len(text)))
-    return spans
+@dataclass(frozen=True)
+class _Pick:
+    """The chosen candidate and what was taken from it."""
 
-
-def definition_in(text: str, abbr: str) -> tuple[int, int, str] | None:
-    """Where ``text`` defines ``abbr``: "long form (ABBR)" or "ABBR (long form)".
-
-    Returns the span of the whole definition and the long form.
-    """
-    m = re.search(rf"\(\s*{re.escape(abbr)}\s*\)", text)
-    if m:
-        head = text[:m.start()].rstrip()
-        cut = max(head.rfind(ch) for ch in ",;.:\n(") + 1
-        words = head[cut:].split()[-12:]
-        phrase = " ".join(words)
-        if phrase:
-            start = head.rfind(words[0], cut)
-            return start, m.end(), phrase
-    m = re.search(rf"\b{re.escape(abbr)}\s*\(([^()]{{3,160}})\)", text)
-    if m:
-        return m.start(), m.end(), m.group(1).strip()
-    return None
-
-
-def figures(text: str) -> list[re.Match[str]]:
-    """Figures in ``text``, leaving out dates, document numbers and bare years."""
-    out = []
-    for m in FIGURE.finditer(text):
-        if not m.group("val"):
-            continue
-        before, after = text[max(0, m.start() - 4):m.start()], text[m.end():m.end() + 1]
-        if after == "/" or before.endswith("/") or "/" in m.group("val"):
-            continue
-        if not m.group("unit") and YEAR.fullmatch(m.group("val").strip()):
-            continue
-        if re.match(r"\d+\.\s", text[m.start():m.start() + 6]) and (m.start() == 0 or text[m.start() - 1] == "\n"):
-            continue  # the number of a khoản/mục ("9. Quyết liệt …"), not a figure
-        out.append(m)
-    return out
+    cand: Candidate
+    prob: float
+    extract: Extract | None
+    target: Target | None
 
 
 class Answerer:
-    """Precomputes term weights and the structured targets of an index."""
+    """Answers from one index, given how to retrieve passages and embed a question."""
 
-    def __init__(self, assistant: Assistant) -> None:
-        """Build IDF weights, appendix targets and their restatements for ``assistant``'s index."""
-        self._assistant = assistant
-        chunks = assistant.index.chunks
-        df: Counter[str] = Counter()
-        for c in chunks:
-            df.update(set(lexical_terms(c.indexed_text)))
-        n = len(chunks)
-        self.idf = {t: math.log(1 + n / (1 + k)) for t, k in df.items()}
-        self._max_idf = math.log(1 + n)
-        self.targets: list[Target] = link_restatements(
-            parse_targets(chunks), chunks, self.idf, assistant.abbreviations.expand)
-        self._target_by_chunk = {t.chunk_id: t for t in self.targets}
-        self._chunk_by_id = {c.id: c for c in chunks}
-        self._terms_cache: dict[str, frozenset[str]] = {}
-        self._vec_cache: dict[str, np.ndarray] = {}
+    def __init__(self, index: Index, locator: Locator, retrieve: Retrieve,
+                 query_vector: Callable[[Query], np.ndarray], known_share: Callable[[Query], float],
+                 year_of: Callable[[str], str | None], model: AnswerModel | None = None) -> None:
+        """Answer over ``index``; ``retrieve(query, k)`` gives ranked passages for a question."""
+        self.index = index
+        self.locator = locator
+        self._retrieve = retrieve
+        self._query_vector = query_vector
+        self._known = known_share
+        self.model = model or AnswerModel.load()
+        self.featurizer = Featurizer(index, index.derived.abbreviations.expand, year_of, self._in_unit)
+        self._targets = {t.chunk_id: t for t in index.derived.targets}
+        self._row = {c.id: i for i, c in enumerate(index.chunks)}
 
     def clear_caches(self) -> None:
-        """Forget sentence terms and vectors computed for earlier questions."""
-        self._terms_cache.clear()
-        self._vec_cache.clear()
+        """Forget per-question caches (term sets of segments)."""
+        self.featurizer.clear_caches()
 
-    # --- scoring -------------------------------------------------------------------------
-    def _query_terms(self, query: Query) -> set[str]:
-        toks = [t for t in tokens(query.text) if t not in _QUESTION_WORDS]
-        return set(with_bigrams(toks))
+    # --- candidates and their scores -------------------------------------------------------
+    def _in_unit(self, query: Query, chunk: Chunk, start: int, end: int) -> bool:
+        ref = query.unit_ref
+        if ref is None:
+            return False
+        return any(loc.doc.doc_id == chunk.doc_id and loc.unit.start <= chunk.start + start
+                   and chunk.start + end <= loc.unit.end for loc in self.locator.resolve(ref, query.documents))
 
-    def _terms_of(self, text: str) -> frozenset[str]:
-        """Terms of a passage sentence plus its abbreviation expansions (cached: passages repeat)."""
-        terms = self._terms_cache.get(text)
-        if terms is None:
-            terms = frozenset(lexical_terms(" ".join([text, *self._assistant.abbreviations.expand(text)])))
-            if len(self._terms_cache) > _CACHE_LIMIT:
-                self._terms_cache.clear()
-            self._terms_cache[text] = terms
-        return terms
+    def scored(self, query: Query) -> Scored:
+        """Passages, candidate segments, their probabilities and the gate's (the trainer uses exactly this)."""
+        hits = list(self._retrieve(query, 5))
+        rows = [self._row[h.chunk.id] for h in hits]
+        known = self._known(query)
+        cands = self.featurizer.candidates(query, hits, rows, self._query_vector(query), known)
+        if query.unit_ref is not None:  # "GRDP ghi ở Điều 1 là bao nhiêu": only what that unit says
+            inside = [c for c in cands if c.features[_UNIT_MATCH]]
+            cands = inside or cands
+        probs = self.model.probability(cands)
+        gate = gate_features(np.array([c.features for c in cands]).reshape(-1, len(FEATURES)), probs, query, known,
+                             unknown_name(query.text, self.index.lexical.vocabulary))
+        return Scored(hits, cands, probs, gate, self.model.answerable(gate))
 
-    def _coverage(self, want: set[str], text: str) -> float:
-        if not want:
-            return 0.0
-        have = self._terms_of(text)
-        weight = {w: self.idf.get(w, self._max_idf) for w in want}
-        return sum(v for w, v in weight.items() if w in have) / sum(weight.values())
+    # --- answering ---------------------------------------------------------------------------
+    def answer(self, query: Query) -> Answer:
+        """Answer an analysed question, or say the documents do not cover it (closest passages shown)."""
+        if query.unit_ref is not None and query.about_unit_only:
+            return self._unit_answer(query)
+        special = self._definition_answer(query) or self._signer_answer(query)
+        if special is not None:
+            return special
+        split = split_question(query.text)
+        if split is not None:
+            multi = self._multi_answer(query, split.parts, split.certain)
+            if multi is not None:
+                return multi
+        return self._single(query)
 
-    def _best_sentence(self, query: Query, hits: list[Hit]) -> _Sentence | None:
-        want = self._query_terms(query)
-        cands: list[_Sentence] = []
-        for hit in hits[:3]:
-            context = hit.chunk.context
-            for a, b in sentences(hit.chunk.text):
-                if len(re.findall(r"\w+", hit.chunk.text[a:b])) < 3:
-                    continue
-                # A sentence inherits its unit's heading: "hộ nghèo" under "Phụ lục, chỉ tiêu".
-                cov = self._coverage(want, context + " " + hit.chunk.text[a:b])
-                cands.append(_Sentence(hit, a, b, cov))
-        if not cands:
+    def _pick(self, query: Query) -> tuple[list[Hit], _Pick | None, float]:
+        """The most probable candidate that holds what is asked, unless the gate says the documents do not."""
+        s = self.scored(query)
+        if s.answerable < self.model.threshold or (s.gate[_UNKNOWN_NAME] and not is_english(query.text)):
+            # A Vietnamese question that names something the corpus never mentions ("Đà Nẵng") is not answered.
+            return s.hits, None, s.answerable
+        for i in np.argsort(-s.probs, kind="stable")[:_TRIED]:
+            pick = self._take(query, s.candidates[i], s.answerable)
+            if pick is not None:
+                return s.hits, pick, s.answerable
+        return s.hits, None, s.answerable
+
+    def _off_target(self, query: Query, cand: Candidate) -> bool:
+        """The candidate speaks of another year, or states its figures in another unit, than asked.
+
+        "BHYT năm 2025" against a 2024 target, "bao nhiêu tỷ USD" against a growth rate in %:
+        the figure of a neighbouring indicator is a refusal, not an answer.
+        """
+        chunk = cand.chunk
+        if query.years:
+            headings = chunk.context.split(" › ", 1)[1] if " › " in chunk.context else ""
+            named = covered_years(f"{headings} {cand.text}")
+            plan = plan_year(self.index.documents[chunk.doc_id])
+            if named and not set(query.years) & named:
+                return True
+            if not named and plan and plan not in query.years:
+                return True
+        units = asked_units(query.text)
+        if units and query.answer_type is AnswerType.QUANTITY:
+            found = figures(cand.text)
+            if found and not any(fold(f.unit) in units for f in found):
+                return True
+        return False
+
+    def _take(self, query: Query, cand: Candidate, prob: float) -> _Pick | None:
+        """What the answer type wants from ``cand`` (None: not there, try the next candidate)."""
+        kind = query.answer_type
+        if self._off_target(query, cand):
             return None
-        wants_number = bool(_WANTS_NUMBER.search(query.folded))
+        target = self._targets.get(cand.chunk.id)
+        if target is not None and kind in (AnswerType.QUANTITY, AnswerType.FACT):
+            value = self._target_value(query, target)
+            pos = cand.chunk.text.find(value.text)
+            if pos >= 0:
+                return _Pick(cand, prob, Extract(pos, pos + len(value.text), value.text, value.text), target)
+        if kind is AnswerType.LIST:
+            tail = cand.chunk.text[cand.start:]
+            found = enumeration(tail) or enumeration(cand.text)
+            if found is not None:
+                found = replace(found, start=found.start + cand.start, end=found.end + cand.start)
+            return _Pick(cand, prob, found, None)
+        if kind is AnswerType.WHERE:
+            where = ", ".join(citation_path(self.locator.finest(cand.chunk, cand.start, cand.end)))
+            return _Pick(cand, prob, Extract(cand.start, cand.end, where or cand.chunk.section), None)
+        found = extract(kind, cand.text, query)
+        if found is None:
+            return None if kind in _NEEDS_EXTRACT else _Pick(cand, prob, None, None)
+        return _Pick(cand, prob, replace(found, start=found.start + cand.start, end=found.end + cand.start), None)
 
-        def score(s: _Sentence) -> float:
-            bonus = 0.1 if wants_number and figures(s.text) else 0.0
-            return s.coverage + bonus - 0.03 * (s.hit.rank - 1)
+    def _target_value(self, query: Query, target: Target) -> TargetValue:
+        """The value of a multi-part target the question is about ("Khu vực nông thôn" → 95%)."""
+        if len(target.values) == 1:
+            return target.values[0]
+        weights = {t: self.index.lexical.idf(t) for t in query.terms}
 
-        best = max(cands, key=score)
-        if best.coverage < DENSE_FALLBACK_BELOW:
-            best = self._dense_pick(query, cands) or best
-        return best
+        def cover(label: str) -> float:
+            have = content_terms(label)
+            return sum(w for t, w in weights.items() if t in have)
+        return max(target.values, key=lambda v: cover(v.label or target.indicator))
 
-    def _dense_pick(self, query: Query, cands: list[_Sentence]) -> _Sentence | None:
-        """For English or loosely worded questions: the sentence closest in meaning."""
-        emb = self._assistant.embedder
-        q = emb.embed_queries([query.for_dense])[0]
-        missing = list(dict.fromkeys(c.text for c in cands if c.text not in self._vec_cache))
-        if missing:  # passages repeat across questions: each sentence is embedded once
-            if len(self._vec_cache) > _CACHE_LIMIT:
-                self._vec_cache.clear()
-            self._vec_cache.update(zip(missing, emb.embed_passages(missing), strict=True))
-        vecs = np.stack([self._vec_cache[c.text] for c in cands])
-        sims = vecs @ q
-        i = int(np.argmax(sims))
-        c = cands[i]
-        return _Sentence(c.hit, c.start, c.end, max(c.coverage, MIN_COVERAGE), float(sims[i]))
+    def _single(self, query: Query) -> Answer:
+        hits, pick, best = self._pick(query)
+        if pick is None:
+            return self._abstain(query, hits, probability=best)
+        return self._compose(query, hits, pick)
 
-    # --- answering -----------------------------------------------------------------------
-    def answer(self, question: str) -> Answer:
-        """Answer ``question`` from the index, or abstain with the closest passages."""
-        result = self._assistant.search(question, top_k=5)
-        query, hits = result.query, result.hits
-        if not hits:
-            return self._abstain(query, hits)
-        if query.clause_ref:
-            rows = clause_rows(self._assistant.index, query.clause_ref)
-            if not rows:
-                return self._abstain(query, hits, f"Nghị quyết không có {query.clause_ref.label}.")
-            if self._asks_only_about_clause(query):
-                return self._clause_answer(query, hits)
-        definition = self._definition_answer(query, hits)
-        if definition is not None:
-            return definition
-        if _SIGNER.search(query.folded):
-            signed = self._signer_answer(query, hits)
-            if signed is not None:
-                return signed
-        best = self._best_sentence(query, hits)
-        if best is None or best.coverage < MIN_COVERAGE or self._foreign_year(query, best) or (
-                best.dense is not None and best.dense < MIN_DENSE_SENTENCE):
-            return self._abstain(query, hits)
-        if _WANTS_NUMBER.search(query.folded) and not figures(best.text) \
-                and best.hit.chunk.id not in self._target_by_chunk:
-            return self._abstain(query, hits)
-        target = self._target_by_chunk.get(best.hit.chunk.id)
-        if target is not None:
-            return self._target_answer(query, hits, best, target)
-        return self._sentence_answer(query, hits, best)
+    def _compose(self, query: Query, hits: list[Hit], pick: _Pick) -> Answer:
+        cand, found = pick.cand, pick.extract
+        chunk = cand.chunk
+        citation = self.locator.citation_of(chunk, cand.start, cand.end)
+        quote = chunk.text[cand.start:cand.end].strip()
+        if query.answer_type is AnswerType.LIST and found is not None:
+            quote = chunk.text[cand.start:found.end].strip()
+        short = found.short if found else ""
+        figure = found.figure if found and found.figure else short
+        span = Span(chunk.id, found.start, found.end) if found and found.figure else \
+            Span(chunk.id, cand.start, cand.end)
+        lead = f"{short} — " if short else ""
+        text = f"{lead}theo {citation}: “{quote}”"
+        notes, extra = self._notes(chunk, pick.target, quote)
+        citations = _with(_lead_with(chunk, hits), extra)
+        return Answer(query.text, text, False, citations, figure, span,
+                      pick.target.to_json() if pick.target else None, notes, query,
+                      query.answer_type.value, [], short, probability=pick.prob)
 
-    def _asks_only_about_clause(self, query: Query) -> bool:
-        """"khoản 6 Điều 2 nói gì" (show the unit) vs "GRDP ghi ở Điều 1 là bao nhiêu" (a fact in it)."""
-        rest = _CLAUSE_WORDS.sub(" ", query.folded)
-        return len([t for t in tokens(rest) if t not in _QUESTION_WORDS and not t[0].isdigit()]) <= 1
+    # --- notes: figures stated differently, later documents that change the unit ------------
+    def _notes(self, chunk: Chunk, target: Target | None, quote: str) -> tuple[list[str], list[Chunk]]:
+        notes: list[str] = []
+        extra: list[Chunk] = []
+        by_id = {c.id: c for c in self.index.chunks}
+        restating = [t for t in self.index.derived.targets
+                     if any(r["chunk_id"] == chunk.id and r["differs"] and r["text"] in quote for r in t.restated)]
+        for t in ([target] if target is not None else []) + restating:
+            if not t.differences:
+                continue
+            where = "; ".join(f"{r['citation']} ghi “{r['figure']}” (“{r['text']}”)" for r in t.differences)
+            notes.append(f"Lưu ý: con số không thống nhất giữa các phần của văn bản — {t.citation} ghi "
+                         f"“{t.value_text}”, còn {where}.")
+            extra += [by_id[r["chunk_id"]] for r in t.differences if r["chunk_id"] in by_id]
+            if t.chunk_id in by_id:
+                extra.append(by_id[t.chunk_id])
+        for rel in relations_for(self.index.derived.relations, chunk.doc_id, chunk.path):
+            source = self.index.documents[rel.source_doc]
+            where = ", ".join([source.title, *rel.source_path])
+            notes.append(f"Lưu ý: {' '.join(rel.target_path) or 'văn bản này'} của "
+                         f"{self.index.documents[rel.target_doc].title} đã được {rel.action} bởi {where}: "
+                         f"“{rel.text}”")
+            extra += [self.index.chunks[r] for r in self.locator.rows_in(rel.source_doc, rel.source_start,
+                                                                         rel.source_end)]
+        return notes, extra
 
-    def _definition_answer(self, query: Query, hits: list[Hit]) -> Answer | None:
+    # --- unit look-up, definitions, signer -------------------------------------------------
+    def _unit_answer(self, query: Query) -> Answer:
+        assert query.unit_ref is not None
+        found = self.locator.resolve(query.unit_ref, query.documents)
+        if not found:
+            where = self._scope(query.documents)
+            return self._abstain(query, [], f"{where} không có {query.unit_ref.label}.")
+        if len(found) > 1:
+            parts = [self._unit_part(query, loc) for loc in found]
+            hits = [Hit(i, 1.0, self.index.chunks[loc.rows[0]]) for i, loc in enumerate(found, 1)]
+            text = (f"{query.unit_ref.label} có trong {len(found)} văn bản:\n"
+                    + "\n".join(f"• {p.citation}: {p.answer}" for p in parts))
+            return Answer(query.text, text, False, hits, "", None, None, [], query, AnswerType.CLAUSE.value,
+                          parts, parts[0].answer)
+        loc = found[0]
+        part = self._unit_part(query, loc)
+        hits = [Hit(i, 1.0, self.index.chunks[r]) for i, r in enumerate(loc.rows, 1)]
+        return Answer(query.text, f"{loc.unit.label}: {part.answer} — theo {loc.citation}.", False, hits,
+                      part.answer, part.span, None, [], query, AnswerType.CLAUSE.value, [], part.answer)
+
+    def _unit_part(self, query: Query, loc: Located) -> AnswerPart:
+        """The unit's title (its heading without the number), or its first sentence."""
+        doc = loc.doc
+        title = unit_title(doc.text, loc.unit) if loc.unit.kind is not UnitKind.CLOSING else loc.unit.heading
+        chunk = self.index.chunks[loc.rows[0]]
+        pos = chunk.text.find(title) if title else -1
+        span = Span(chunk.id, pos, pos + len(title)) if pos >= 0 else None
+        return AnswerPart(query.text, title, title, span, loc.citation, False)
+
+    def _definition_answer(self, query: Query) -> Answer | None:
         """"ATTP là viết tắt của gì", "JCI là gì": the definition written beside it in the text."""
         m = _DEFINE.search(query.text)
-        if not m:
+        if not m or query.answer_type is not AnswerType.DEFINITION:
             return None
         abbr = m.group("abbr")
-        for chunk in self._assistant.index.chunks:
+        for chunk in self.index.chunks:
             found = definition_in(chunk.text, abbr)
             if found:
                 a, b, phrase = found
                 text = f"{abbr}: {phrase} — theo {chunk.citation}: “{chunk.text[a:b]}”"
-                return Answer(query.text, text, False, _lead_with(chunk, hits), phrase, Span(chunk.id, a, b))
+                return Answer(query.text, text, False, _lead_with(chunk, list(self._retrieve(query, 5))), phrase,
+                              Span(chunk.id, a, b), None, [], query, AnswerType.DEFINITION.value, [], phrase)
         return None
 
-    def _signer_answer(self, query: Query, hits: list[Hit]) -> Answer | None:
-        """Who signed: the signer named in the document's metadata, cited where the text says it."""
-        index = self._assistant.index
-        for doc in index.documents.values():
+    def _signer_answer(self, query: Query) -> Answer | None:
+        """Who signed: the signer in the document's metadata, cited where the text says it."""
+        if not _SIGNER.search(query.folded):
+            return None
+        docs = [self.index.documents[d] for d in query.documents] or list(self.index.documents.values())
+        for doc in docs:
             name = doc.metadata.get("nguoi_ky", "")
-            chunk = next((c for c in index.chunks if c.doc_id == doc.doc_id and name and name in c.text
-                          and c.path[0] == "Phần kết"), None)
-            if chunk is None:
+            rows = [r for r in self.locator.rows_in(doc.doc_id, 0, len(doc.text)) if name and
+                    name in self.index.chunks[r].text]
+            if not rows:
                 continue
+            chunk = self.index.chunks[rows[-1]]
             pos = chunk.text.find(name)
             role = doc.metadata.get("chuc_vu_nguoi_ky", "")
             text = f"{name}{f' ({role})' if role else ''} — ký {doc.title}, theo {chunk.citation}."
-            return Answer(query.text, text, False, _lead_with(chunk, hits), name,
-                          Span(chunk.id, pos, pos + len(name)))
+            return Answer(query.text, text, False, _lead_with(chunk, list(self._retrieve(query, 5))), name,
+                          Span(chunk.id, pos, pos + len(name)), None, [], query, AnswerType.WHO.value, [], name)
         return None
 
-    def _foreign_year(self, query: Query, best: _Sentence) -> bool:
-        """A year asked about that the cited unit never mentions (e.g. 2025 for a 2024 plan)."""
-        years = set(YEAR.findall(query.text))
-        seen = set(YEAR.findall(best.hit.chunk.indexed_text))
-        return bool(years) and not years & seen
+    # --- two-part questions ----------------------------------------------------------------
+    def _multi_answer(self, query: Query, parts: Sequence[str], certain: bool) -> Answer | None:
+        """One line per part; a coordinated split is kept only when the parts find different evidence."""
+        from qa.query import make_query
 
-    def _figure_in(self, query: Query, text: str) -> re.Match[str] | None:
-        """The figure in ``text`` nearest to the question's words."""
-        figs = figures(text)
-        if not figs:
+        derived = self.index.derived
+        answers = []
+        for text in parts:
+            try:
+                sub = make_query(text, derived.abbreviations, derived.restorer, self.index.documents.values())
+            except ValueError:
+                return None
+            sub = replace(sub, filters=query.filters, documents=sub.documents or query.documents)
+            answers.append(self._single(sub))
+        if not certain and not self._distinct_figures(query, answers):
             return None
-        want = {t for t in tokens(query.expanded) if t not in _QUESTION_WORDS}
-        folded = fold(text)
-        anchors = [m.start() for m in re.finditer(r"\w+", folded) if m.group() in want]
-        if not anchors:
-            return figs[0]
-        # Figures usually follow their indicator ("… đạt 74,2%"), so prefer the first
-        # figure after a matched word, then the nearest one.
-        return min(figs, key=lambda f: min((f.start() - a if f.start() >= a else 3 * (a - f.start()))
-                                           for a in anchors))
+        lines, hits, notes, figures = [], [], [], []
+        out_parts = []
+        for part_q, ans in zip(parts, answers, strict=True):
+            cite = ans.citations[0].chunk.citation if ans.citations and not ans.abstained else ""
+            if ans.abstained:
+                lines.append(f"• {part_q}: văn bản không đề cập.")
+            else:
+                lines.append(f"• {part_q}: {ans.text}")
+                figures.append(ans.figure or ans.short)
+                hits += ans.citations[:2]
+                notes += ans.notes
+            out_parts.append(AnswerPart(part_q, ans.text, ans.figure, ans.span, cite, ans.abstained))
+        if all(a.abstained for a in answers):
+            return self._abstain(query, answers[0].citations)
+        merged = _dedupe(hits)
+        first = next(a for a in answers if not a.abstained)
+        return Answer(query.text, "\n".join(lines), False, merged, "; ".join(f for f in figures if f), first.span,
+                      None, list(dict.fromkeys(notes)), query, query.answer_type.value, out_parts,
+                      "; ".join(f for f in figures if f), probability=min(a.probability or 0.0 for a in answers))
 
-    def _sentence_answer(self, query: Query, hits: list[Hit], best: _Sentence) -> Answer:
-        chunk = best.hit.chunk
-        fig = self._figure_in(query, best.text)
-        if fig is not None:
-            figure = fig.group().strip()
-            a = best.start + fig.start() + (len(fig.group()) - len(fig.group().lstrip()))
-            span = Span(chunk.id, a, a + len(figure))
-        else:
-            figure, span = "", Span(chunk.id, best.start, best.end)
-        sentence = best.text.strip()
-        lead = f"{figure} — " if figure else ""
-        text = f"{lead}theo {chunk.citation}: “{sentence}”"
-        notes, extra = self._restatement_notes(chunk, best)
-        return Answer(query.text, text, False, _with(hits, extra), figure, span, None, notes)
+    @staticmethod
+    def _distinct_figures(query: Query, answers: Sequence[Answer]) -> bool:
+        """A coordinated split stands when every part finds its own figure (else the name had a "và")."""
+        if query.answer_type not in (AnswerType.QUANTITY, AnswerType.DURATION, AnswerType.DATE):
+            return False
+        spans = {(a.span.chunk_id, a.span.start) for a in answers if a.span and a.figure and not a.abstained}
+        return len(spans) == len(answers)
 
-    def _target_answer(self, query: Query, hits: list[Hit], best: _Sentence, target: Target) -> Answer:
-        chunk = best.hit.chunk
-        value = target.values[0] if target.values else None
-        if value is not None and len(target.values) > 1:
-            want = self._query_terms(query)
-            value = max(target.values, key=lambda v: self._coverage(want, v.label or target.indicator))
-        figure = value.text if value else ""
-        pos = chunk.text.find(figure) if figure else -1
-        span = Span(chunk.id, pos, pos + len(figure)) if pos >= 0 else Span(chunk.id, best.start, best.end)
-        text = f"{figure} — theo {chunk.citation}: “{chunk.text.strip()}”" if figure else \
-            f"Theo {chunk.citation}: “{chunk.text.strip()}”"
-        notes, extra = self._differences(target)
-        return Answer(query.text, text, False, _with(hits, extra), figure, span, target.to_json(), notes)
+    # --- refusals ------------------------------------------------------------------------------
+    def _scope(self, doc_ids: Sequence[str] = ()) -> str:
+        """What was searched: the one document's title, or "Các văn bản đã nạp"."""
+        docs = [self.index.documents[d] for d in doc_ids] or list(self.index.documents.values())
+        return docs[0].title if len(docs) == 1 else "Các văn bản đã nạp"
 
-    def _differences(self, target: Target) -> tuple[list[str], list[Chunk]]:
-        """Notes for body statements whose figure differs from the appendix row."""
-        differ = [r for r in target.restated if r["differs"]]
-        if not differ:
-            return [], []
-        where = "; ".join(f"{r['citation']} ghi “{r['figure']}” (“{r['text']}”)" for r in differ)
-        note = (f"Lưu ý: con số không thống nhất giữa các phần của văn bản — {target.citation} ghi "
-                f"“{target.value_text}”, còn {where}.")
-        by_id = self._chunk_by_id
-        return [note], [by_id[r["chunk_id"]] for r in differ if r["chunk_id"] in by_id]
-
-    def _restatement_notes(self, chunk: Chunk, best: _Sentence) -> tuple[list[str], list[Chunk]]:
-        """When the quoted body sentence restates an appendix target with another figure."""
-        for t in self.targets:
-            for r in t.restated:
-                if r["chunk_id"] == chunk.id and r["differs"] and r["text"] in best.text:
-                    notes, _ = self._differences(t)
-                    return notes, [self._chunk_by_id[t.chunk_id]]
-        return [], []
-
-    def _clause_answer(self, query: Query, hits: list[Hit]) -> Answer:
-        chunk = hits[0].chunk
-        heading = re.sub(r"^(Điều\s+\d+|\d+)\.\s*", "", chunk.heading).strip()
-        pos = chunk.text.find(heading)
-        span = Span(chunk.id, pos, pos + len(heading)) if pos >= 0 else None
-        text = f"{chunk.section}: {heading} — theo {chunk.citation}."
-        return Answer(query.text, text, False, hits, heading, span)
-
-    def _abstain(self, query: Query, hits: list[Hit], reason: str | None = None) -> Answer:
-        text = reason or f"Nghị quyết không đề cập nội dung này (“{query.text}”)."
+    def _abstain(self, query: Query, hits: list[Hit], reason: str | None = None,
+                 probability: float | None = None) -> Answer:
+        text = reason or f"{self._scope(query.documents)} không đề cập nội dung này (“{query.text}”)."
         text += " Các đoạn gần nhất được liệt kê dưới đây, có thể liên quan." if hits else ""
-        return Answer(query.text, text, True, hits)
+        return Answer(query.text, text, True, hits, query=query, answer_type=query.answer_type.value,
+                      probability=probability)
 
 
 def _lead_with(chunk: Chunk, hits: list[Hit], keep: int = 5) -> list[Hit]:
@@ -358,10 +371,15 @@ def _lead_with(chunk: Chunk, hits: list[Hit], keep: int = 5) -> list[Hit]:
 
 def _with(hits: list[Hit], extra: list[Chunk]) -> list[Hit]:
     """Hits plus extra cited chunks (ranked after them) that are not already there."""
-    have = {h.chunk.id for h in hits}
-    out = list(hits)
-    for c in extra:
-        if c.id not in have:
-            out.append(Hit(len(out) + 1, 0.0, c))
-            have.add(c.id)
+    return _dedupe([*hits, *(Hit(0, 0.0, c) for c in extra)])
+
+
+def _dedupe(hits: list[Hit]) -> list[Hit]:
+    """Hits without repeats, ranks renumbered."""
+    seen: set[str] = set()
+    out: list[Hit] = []
+    for h in hits:
+        if h.chunk.id not in seen:
+            seen.add(h.chunk.id)
+            out.append(Hit(len(out) + 1, h.score, h.chunk))
     return out

@@ -1,8 +1,8 @@
 """Retrievers over a loaded index: lexical, dense, and their measured fusion.
 
 Each retriever returns ``(row, score)`` pairs, best first, where ``row`` indexes
-``Index.chunks``. Clause references ("khoản 6 Điều 2") are resolved before any of
-them and ranked first.
+``Index.chunks``. Unit references ("khoản 6 Điều 2") are resolved before any of them
+(:mod:`qa.locate`) and ranked first.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from typing import Protocol
 
 import numpy as np
 
-from corpus.text import fold, tokens
+from corpus.text import tokens
 from index.embedders import Embedder
 from index.store import Index
-from qa.query import ClauseRef, Query
+from qa.query import Query
 
 Ranked = list[tuple[int, float]]
 MODES = ("lexical", "dense", "hybrid")
@@ -150,18 +150,3 @@ class HybridRetriever:
             for row in nl.keys() | nd.keys():
                 fused[row] = (1 - w) * nl.get(row, 0.0) + w * nd.get(row, 0.0)
         return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
-
-
-def clause_rows(index: Index, ref: ClauseRef, doc_id: str | None = None) -> list[int]:
-    """Rows of the unit a clause reference names, in document order (empty if none)."""
-    path = ref.path
-    if ref.task is not None:
-        # "nhiệm vụ số N": khoản N of the Điều whose heading speaks of tasks (nhiệm vụ).
-        dieu = next((c.path[0] for c in index.chunks
-                     if len(c.path) == 1 and c.path[0].startswith("Điều")
-                     and "nhiem vu" in fold(c.heading)), None)
-        if dieu is None:
-            return []
-        path = (dieu, f"khoản {ref.task}")
-    return [i for i, c in enumerate(index.chunks)
-            if c.path[:len(path)] == path and (doc_id is None or c.doc_id == doc_id)]

@@ -39,6 +39,24 @@ class Span:
 
 
 @dataclass(frozen=True)
+class AnswerPart:
+    """One line of a two-part or comparison answer."""
+
+    question: str
+    answer: str
+    figure: str
+    span: Span | None
+    citation: str  # "" when the documents do not cover this part
+    abstained: bool
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form (an element of ``parts``)."""
+        return {"question": self.question, "answer": self.answer, "figure": self.figure,
+                "span": self.span.to_json() if self.span else None, "citation": self.citation,
+                "abstained": self.abstained}
+
+
+@dataclass(frozen=True)
 class Answer:
     """A short answer, whether the documents did not say, and the passages behind it."""
 
@@ -51,12 +69,19 @@ class Answer:
     target: dict[str, Any] | None = None  # structured appendix row, for target questions
     notes: list[str] = field(default_factory=list)  # e.g. figures that differ between places
     query: Query | None = field(default=None, compare=False)  # the analysed question (for highlighting)
+    answer_type: str = "fact"
+    parts: list[AnswerPart] = field(default_factory=list)  # one per part of a two-part question
+    short: str = ""  # the short answer alone: figure, date, body, "Có"/"Không", citation …
+    understood: str = ""  # the completed question, when a follow-up was completed from the chat
+    probability: float | None = None  # the learned score of the chosen passage
 
     def to_json(self) -> dict[str, Any]:
         """The documented shape of ``qa ask --json``."""
         return {"question": self.question, "answer": self.text, "abstained": self.abstained,
-                "figure": self.figure, "span": self.span.to_json() if self.span else None,
-                "target": self.target, "notes": self.notes,
+                "answer_type": self.answer_type, "short": self.short, "figure": self.figure,
+                "span": self.span.to_json() if self.span else None, "target": self.target, "notes": self.notes,
+                "parts": [p.to_json() for p in self.parts], "understood": self.understood or None,
+                "probability": None if self.probability is None else round(self.probability, 4),
                 "citations": [h.to_json() for h in self.citations]}
 
 

@@ -15,9 +15,9 @@ from corpus.accents import AccentRestorer
 from corpus.chunker import ChunkerSettings, chunk_corpus, chunk_document
 from corpus.errors import CorpusError
 from corpus.loader import BUNDLED_CORPUS, clean_text, load_corpus
-from corpus.structure import parse_structure
+from corpus.refs import find_unit_refs
+from corpus.structure import UnitKind, parse_structure
 from corpus.text import canonical_number, clean_input, fold, lexical_terms, segment_words
-from qa.query import parse_clause_ref
 
 RAW = next(BUNDLED_CORPUS.glob("*.txt")).read_text(encoding="utf-8")
 BOILERPLATE = ["Đăng nhập", "Đang tải văn bản", "Bạn Chưa Đăng Nhập Thành Viên", "DMCA",
@@ -56,14 +56,18 @@ def test_site_attribute_table_becomes_metadata_not_text(doc):
 
 
 def test_structure_shape(doc):
-    secs = parse_structure(doc.text)
+    secs = parse_structure(doc.text, doc.profile)
     kinds = [s.kind for s in secs]
-    assert kinds == ["preamble", "dieu", "dieu", "dieu", "closing", "phuluc"]
-    dieu = {s.number: s for s in secs if s.kind == "dieu"}
-    assert [len(dieu[n].children) for n in (1, 2, 3)] == [2, 12, 3]
+    assert kinds == [UnitKind.PREAMBLE, UnitKind.ARTICLE, UnitKind.ARTICLE, UnitKind.ARTICLE, UnitKind.CLOSING,
+                     UnitKind.APPENDIX]
+    dieu = {s.number: s for s in secs if s.kind is UnitKind.ARTICLE}
+    assert [len(dieu[n].children) for n in ("1", "2", "3")] == [2, 12, 3]
+    # A parent spans its children, the one-line last khoản included.
+    assert all(s.start <= c.start and c.end <= s.end for s in secs for c in s.children)
     phuluc = secs[-1]
-    assert [c.number for c in phuluc.children] == list(range(1, 25))
-    assert doc.text[dieu[2].children[5].start:].startswith("6. Thực hiện tốt các chính sách an sinh")
+    assert phuluc.label == "Phụ lục"
+    assert [c.number for c in phuluc.children] == [str(n) for n in range(1, 25)]
+    assert doc.text[dieu["2"].children[5].start:].startswith("6. Thực hiện tốt các chính sách an sinh")
     assert doc.text[phuluc.children[12].start:].startswith("13. Giảm số hộ nghèo so với đầu năm: 300-400 hộ.")
 
 
@@ -81,7 +85,7 @@ def test_chunk_offsets_round_trip(doc, max_chars):
 
 
 def test_chunks_never_cross_a_khoan(doc):
-    secs = parse_structure(doc.text)
+    secs = parse_structure(doc.text, doc.profile)
     units = [(ch.start, ch.end) for s in secs for ch in s.children]
     for c in chunk_document(doc, ChunkerSettings(max_chars=400, overlap=80)):
         if len(c.path) == 2:
@@ -144,12 +148,18 @@ def test_clean_input_never_fails_and_drops_controls(s):
 
 
 def test_clause_references():
-    assert parse_clause_ref("khoản 6 Điều 2").path == ("Điều 2", "khoản 6")
-    assert parse_clause_ref("khoan 6 dieu 2").path == ("Điều 2", "khoản 6")
-    assert parse_clause_ref("mục 13 phụ lục").path == ("Phụ lục", "mục 13")
-    assert parse_clause_ref("chỉ tiêu số 9").path == ("Phụ lục", "mục 9")
-    assert parse_clause_ref("nhiệm vụ số 9").task == 9
-    assert parse_clause_ref("chi tieu ho ngheo 2024") is None
+    def path(text):
+        return find_unit_refs(text)[0].path
+
+    assert path("khoản 6 Điều 2") == ("Điều 2", "khoản 6")
+    assert path("khoan 6 dieu 2") == ("Điều 2", "khoản 6")
+    assert path("Điều 2 khoản 6") == ("Điều 2", "khoản 6")
+    assert path("mục 13 phụ lục") == ("Phụ lục", "mục 13")
+    assert path("chỉ tiêu số 9") == ("mục 9",)
+    assert path("điểm b khoản 2 Điều 10a") == ("Điều 10a", "khoản 2", "điểm b")
+    assert path("Phụ lục II mục 3") == ("Phụ lục II", "mục 3")
+    assert find_unit_refs("nhiệm vụ số 9")[0].task == "9"
+    assert find_unit_refs("chi tieu ho ngheo 2024") == []
 
 
 def test_abbreviations_both_ways(doc):
@@ -158,7 +168,23 @@ def test_abbreviations_both_ways(doc):
     assert found["CCHC"] == "cải cách hành chính"
     ab = Abbreviations(found.items())
     assert "bảo hiểm y tế" in ab.expand("tỷ lệ BHYT")
+    assert "bảo hiểm y tế" in ab.expand("ty le bhyt")
     assert "BHYT" in ab.expand("ty le bao hiem y te")
+
+
+@pytest.mark.parametrize("question", ["tăng trưởng từ 6,5%", "tu 2024 den 2025", "Bộ Tư pháp", "tư vấn",
+                                      "vp ubnd", "TĂNG TRƯỞNG TỪ 6,5%", "tp ha noi"])
+def test_abbreviations_that_fold_to_common_syllables_never_expand_from_them(question):
+    # "TU" (Thành ủy), "VP" (văn phòng), "TP" (thành phố) fold to ordinary syllables or are too short:
+    # they expand only when written in capitals by the user.
+    expanded = Abbreviations().expand(question)
+    assert "Thành ủy" not in expanded and "văn phòng" not in expanded and "thành phố" not in expanded
+
+
+def test_abbreviations_written_in_capitals_still_expand():
+    ab = Abbreviations()
+    assert "Thành ủy" in ab.expand("Chương trình của TU")
+    assert "văn phòng" in ab.expand("VP UBND")
 
 
 def test_accent_restoration_from_corpus(doc):

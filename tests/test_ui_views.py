@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from corpus.chunker import chunk_corpus
 from corpus.loader import load_corpus
-from qa.targets import parse_targets, save_targets_csv
+from corpus.targets import parse_targets, save_targets_csv
 from qa.types import Answer, Hit, Span
 from ui import views
 

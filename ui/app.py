@@ -18,9 +18,9 @@ import gradio as gr
 import pandas as pd
 
 from corpus.errors import QAError
+from corpus.targets import TABLE_COLUMNS, save_targets_csv, target_table
 from qa.assistant import Assistant
 from qa.query import validate_question
-from qa.targets import TABLE_COLUMNS, save_targets_csv, target_table
 from ui import views
 from ui.assets import CHAT_JS, load_js
 from ui.feedback import FeedbackLog, default_feedback_path

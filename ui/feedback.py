@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from corpus.errors import QAError
-from index.store import default_data_dir
+from corpus.io import default_data_dir
 
-VERDICTS = ("đúng", "sai")
+VERDICTS = {"đúng": "✓ Đúng", "sai": "✗ Sai"}  # verdict written to the log → button label
 _LOCK = threading.Lock()  # process-wide: every FeedbackLog shares it
 
 

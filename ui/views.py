@@ -19,13 +19,13 @@ from corpus.text import fold
 from qa.highlight import match_spans
 from qa.query import Query
 from qa.types import Answer, Hit
+from ui.feedback import VERDICTS
 
 ABSTAIN_HEADER = "Các đoạn gần nhất (có thể liên quan)"
 SOURCES_HEADER = "Nguồn"
 GOTO_LABEL = "Xem trong văn bản"
 EMPTY_CHAT = ("Hãy đặt một câu hỏi về Nghị quyết, ví dụ \u201cchỉ tiêu hộ nghèo 2024\u201d. "
               "Mỗi câu hỏi được trả lời độc lập, kèm trích dẫn điều khoản.")
-VERDICTS = {"đúng": "✓ Đúng", "sai": "✗ Sai"}
 _QUESTION_SHOWN = 400  # characters of a (too long) question echoed back in the chat
 
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -137,7 +137,7 @@ def hits_html(hits: Sequence[Hit], query: Query, anchors: Anchors) -> str:
     if not hits:
         return '<div class="qa-hits"><p class="qa-empty">Không tìm thấy đoạn nào phù hợp.</p></div>'
     parts = ['<div class="qa-hits">']
-    ref = query.clause_ref
+    ref = query.unit_ref
     if ref is not None and ref.path and hits[0].chunk.path[:len(ref.path)] == ref.path:
         parts.append(f'<p class="qa-jump">Đã chuyển thẳng tới <b>{escape(ref.label)}</b>.</p>')
     for hit in hits:

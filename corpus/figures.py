@@ -1,0 +1,141 @@
+"""Figures in Vietnamese text: a number or range with its comparator and unit.
+
+"dưới 4%", "300-400 hộ", "160,8-162 triệu đồng", "3 cm x 4 cm", "01 năm", "10 ngày làm
+việc", "từ đủ 16 tuổi đến 30 tuổi", "mười tám tuổi". One pattern serves the targets
+table, the answerer and the evaluation, so a figure is the same thing everywhere.
+Heading numbers ("9. …", "Điều 23"), document numbers ("31/NQ-HĐND") and dates are not
+figures.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from corpus.text import canonical_number, fold
+
+# Time units (a duration is a number with one of these), in folded form.
+TIME_UNITS = ("nam", "thang", "tuan", "ngay", "ngay lam viec", "gio", "phut", "quy")
+_UNITS = [
+    # money and counts of money
+    "nghìn tỷ đồng", "tỷ đồng", "triệu đồng", "nghìn đồng", "đồng", "tỷ USD", "triệu USD", "USD",
+    # rates written as a unit
+    "bác sỹ/vạn dân", "bác sĩ/vạn dân", "giường bệnh/vạn dân", "m2/người", "m²/người", "%/năm",
+    "lượt/năm", "%",
+    # sizes and measures
+    "km2", "km²", "km", "m2", "m²", "m3", "mét vuông", "mét khối", "mét", "cm", "mm", "ha", "hecta",
+    "kg", "tấn", "lít",
+    # time
+    "ngày làm việc", "ngày", "tháng", "năm", "tuần", "giờ", "phút", "quý", "tuổi",
+    # counts
+    "triệu lượt", "lượt khách", "lượt", "triệu người", "triệu", "nghìn", "tỷ", "hộ", "xã", "phường",
+    "trường", "lao động", "doanh nghiệp", "sản phẩm", "đơn vị", "người", "dự án", "phiên", "khách",
+    "lần", "bản", "thành viên", "đại biểu", "cơ sở", "bệnh viện", "km đường", "tuyến", "công trình",
+    "hợp tác xã", "làng nghề", "chợ", "điểm", "cụm", "khu", "con", "cây", "vụ", "hồ sơ",
+]
+_UNIT_RE = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
+_NUM = r"\d+(?:[.,]\d+)*"
+_FIRST_WORD = r"(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)"
+_NEXT_WORD = r"(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|mốt|lăm|tư|trăm|nghìn|linh|lẻ)"
+_NUMBER_WORDS = rf"{_FIRST_WORD}(?:\s+{_NEXT_WORD})*"
+_COMPARATOR = (r"(?P<cmp>không vượt quá|không quá|không dưới|không thấp hơn|không ít hơn|tối thiểu|tối đa|"
+               r"ít nhất|nhiều nhất|dưới|trên|khoảng|gần|hơn|từ đủ|từ|đủ)?\s*")
+# A number or range (digits, or number words before a unit), optional "x N" for sizes.
+_VALUE = (rf"(?P<val>(?:{_NUM}\s*(?:%|{_UNIT_RE})?\s*(?:[-–]|đến|tới)\s*(?:đủ\s+)?{_NUM}|{_NUM})"
+          rf"(?:\s*(?:{_UNIT_RE})?\s*[x×]\s*{_NUM})?|(?<!\w){_NUMBER_WORDS}(?=\s+(?:{_UNIT_RE})\b))")
+_SUFFIX = r"(?P<post>\s+(?:trở lên|trở xuống|trở đi))?"
+FIGURE = re.compile(rf"{_COMPARATOR}{_VALUE}\s*(?P<unit>(?:{_UNIT_RE})(?!\w))?{_SUFFIX}", re.IGNORECASE)
+YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_NUMBER = re.compile(_NUM)
+_DATE = re.compile(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?"
+                   r"|tháng\s+\d{1,2}(?:\s*/\s*|\s+năm\s+)\d{4}", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure found in a text: where it is, its parts and how it is written."""
+
+    start: int
+    end: int
+    text: str  # as written: "dưới 4%", "01 năm", "3 cm x 4 cm"
+    value: str  # the number or range: "4", "300-400", "3 cm x 4"
+    unit: str  # "%", "hộ", "năm", "" when none
+    comparator: str  # "dưới", "từ", "" when none
+
+    @property
+    def is_duration(self) -> bool:
+        """A number of time units ("01 năm", "10 ngày làm việc")."""
+        return fold(self.unit) in TIME_UNITS
+
+    @property
+    def numbers(self) -> list[str]:
+        """Its numbers in canonical form ("160,8-162" → ["160,8", "162"])."""
+        return numbers(self.value)
+
+
+def numbers(text: str) -> list[str]:
+    """Numbers in ``text`` in canonical form ("20.000" → "20000", "4.5" → "4,5")."""
+    return [canonical_number(n) for n in _NUMBER.findall(text)]
+
+
+def number_values(text: str) -> list[float]:
+    """Numeric values in ``text`` (Vietnamese separators), for comparing figures."""
+    out = []
+    for n in numbers(text):
+        try:
+            out.append(float(n.replace(",", ".")))
+        except ValueError:
+            continue
+    return out
+
+
+def _heading_number(text: str, start: int) -> bool:
+    """"9. Quyết liệt …" at the start of a line, or the N of "Điều N"/"khoản N"/"mục N"/"số N"."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if not text[line_start:start].strip() and re.match(r"\d+[.)]\s", text[start:start + 6]):
+        return True
+    before = fold(text[max(0, start - 12):start])
+    return bool(re.search(r"\b(dieu|khoan|diem|muc|chuong|phan|phu luc|so|thu|nam)\s*$", before))
+
+
+def figures(text: str) -> list[Figure]:
+    """Figures in ``text``, leaving out dates, document numbers, bare years and heading numbers."""
+    dates = [m.span() for m in _DATE.finditer(text)]
+    out = []
+    for m in FIGURE.finditer(text):
+        val = m.group("val")
+        if not val:
+            continue
+        vstart = m.start("val")
+        if any(a <= vstart < b for a, b in dates):
+            continue
+        after, before = text[m.end("val"):m.end("val") + 1], text[max(0, vstart - 1):vstart]
+        if after == "/" or (before in ("/", "-") and not m.group("unit")) or "/" in val:
+            continue  # 31/NQ-HĐND, 24/2018/QH14, 48-KL/TW
+        unit = m.group("unit") or ""
+        if not unit and all(YEAR.fullmatch(n) for n in _NUMBER.findall(val)):
+            continue  # a year or a period ("2021-2025"), not a figure
+        if not m.group("cmp") and _heading_number(text, vstart):
+            continue
+        start = m.start("cmp") if m.group("cmp") else vstart
+        end = m.end("post") if m.group("post") else (m.end("unit") if unit else m.end("val"))
+        out.append(Figure(start, end, text[start:end], val.strip(), unit, (m.group("cmp") or "").strip()))
+    return out
+
+
+def dates(text: str) -> list[tuple[int, int]]:
+    """Spans of dates and month/years: "06/12/2023", "ngày 01 tháng 01 năm 2021", "tháng 5/2024"."""
+    return [m.span() for m in _DATE.finditer(text)]
+
+
+_PERCENT_WORDS = re.compile(r"\b(?:phan tram|percent|percentage|ty le|ti le|rate|share|proportion)\b|%")
+
+
+def asked_units(question: str) -> set[str]:
+    """Units a question asks its figure in (folded): "bao nhiêu tỷ USD" → {"ty usd"}, "tỷ lệ" → {"%"}."""
+    folded = fold(question)
+    units = {fold(u) for u in _UNITS if u != "%" and re.search(
+        rf"\b(?:bao nhieu|may|how many|how much)\s+{re.escape(fold(u))}(?!\w)(?!\s*(?:19|20)\d\d)", folded)}
+    if _PERCENT_WORDS.search(folded) and not units:
+        units.add("%")
+    return units

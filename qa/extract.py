@@ -1,0 +1,172 @@
+"""Typed extraction: from the chosen passage, the short answer the question asks for.
+
+Every function returns offsets into the given text (nothing is generated), or None when
+the text holds no answer of that type; the answerer then looks at the next candidate or
+says the documents do not answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from corpus.figures import Figure, dates, figures, number_values, numbers
+from corpus.text import STOPWORDS, fold, iter_tokens
+from qa.query import AnswerType, Query
+
+# Head words of bodies and office holders ("Bộ Công an", "Ủy ban nhân dân cấp tỉnh", "Chủ tịch nước").
+_BODY_HEADS = (
+    r"Bộ trưởng|Bộ|Ủy ban|Uỷ ban|UBND|HĐND|Hội đồng|Chính phủ|Thủ tướng|Quốc hội|Tòa án|Toà án|Viện kiểm sát|"
+    r"Sở|Cục|Tổng cục|Văn phòng|Thường trực|Ban|Mặt trận|Cơ quan|Người đứng đầu|Chủ tịch|Công an|Thanh tra|"
+    r"Kiểm toán|Ngân hàng|Đoàn|Hội|Tổ chức|Trung tâm|Cảnh sát|Bộ đội|Quân đội|Người|Cá nhân|Doanh nghiệp|"
+    r"Chủ đầu tư|Chủ|Tổ|Đơn vị|Cơ sở|Nhà nước|Thành ủy|Tỉnh ủy|Đảng"
+)
+_BODY = re.compile(rf"(?<![\w/\-])(?:{_BODY_HEADS})(?![\w\-])(?:\s+[^\s,;.:()]+){{0,8}}")
+# Where a body's name stops: a verb or connective that starts the predicate.
+_BODY_STOP = re.compile(
+    r"\s+(?:có trách nhiệm|chịu trách nhiệm|có thẩm quyền|có quyền|có nghĩa vụ|chủ trì|phối hợp|thực hiện|"
+    r"tổ chức thực hiện|tổ chức|quyết định|ban hành|quy định|hướng dẫn|giám sát|kiểm tra|cấp|là|được|phải|"
+    r"và các|theo|trong|tại|về|để|thuộc|của|với|khi|nếu|trừ|đối với|giúp|tham gia|chỉ đạo|triển khai|"
+    r"nghiên cứu|xây dựng|trình|báo cáo|kêu gọi|thông qua)\b")
+_PLURAL = re.compile(r"\b(?:nhung|cac|bodies|agencies|authorities|organi[sz]ations|offices|ministries)\b")
+_NEGATION = re.compile(r"\b(?:khong duoc|nghiem cam|cam|khong phai|khong co|khong ap dung|khong the|chua)\b")
+_DEFINITION = re.compile(r"\s(?:là|nghĩa là|được hiểu là|bao gồm)\s")
+_ENUM = re.compile(r"(?m)^\s*(?:[a-zđ]\)|\d+\.|[-–•+])\s+\S")
+
+
+@dataclass(frozen=True)
+class Extract:
+    """A short answer inside a text: its offsets, the short form shown, and the figure if any."""
+
+    start: int
+    end: int
+    short: str
+    figure: str = ""
+
+
+def _anchors(text: str, query: Query) -> list[int]:
+    """Positions of the question's content words in ``text``."""
+    wanted = {t for t in query.terms if "_" not in t}
+    return [s for tok, s, _ in iter_tokens(text) if tok in wanted and tok not in STOPWORDS]
+
+
+def _nearest(items: list[Figure], anchors: list[int]) -> Figure:
+    """The item that follows a question word most closely (figures follow their indicator)."""
+    if not anchors:
+        return items[0]
+    return min(items, key=lambda f: min((f.start - a if f.start >= a else 3 * (a - f.start)) for a in anchors))
+
+
+def quantity(text: str, query: Query, durations: bool = False) -> Extract | None:
+    """The figure nearest the question's words ("dưới 4%", "300-400 hộ"); durations for "bao lâu"."""
+    found = [f for f in figures(text) if f.is_duration] if durations else figures(text)
+    if not found:
+        return None
+    asked_numbers = {n for n in numbers(query.text) if not re.fullmatch(r"(?:19|20)\d{2}", n)}
+    # A figure the question itself gives ("dưới 3%") is not the answer unless it is the only one.
+    fresh = [f for f in found if not set(f.numbers) <= asked_numbers] or found
+    best = _nearest(fresh, _anchors(text, query))
+    return Extract(best.start, best.end, best.text, best.text)
+
+
+def date(text: str, query: Query) -> Extract | None:
+    """A date, month or year ("ngày 01 tháng 01 năm 2021", "tháng 5/2024", "năm 2025")."""
+    spans = dates(text)
+    if not spans:
+        years = [m.span() for m in re.finditer(r"\bnăm\s+(?:19|20)\d{2}\b|\b(?:19|20)\d{2}\b", text)]
+        asked = set(query.years)
+        spans = [s for s in years if text[s[0]:s[1]][-4:] not in asked] or years
+    if not spans:
+        return None
+    anchors = _anchors(text, query)
+    a, b = min(spans, key=lambda s: min((abs(s[0] - x) for x in anchors), default=0))
+    return Extract(a, b, text[a:b], text[a:b])
+
+
+def body(text: str, query: Query) -> Extract | None:
+    """The person or body a sentence names as doing what is asked ("Bộ Công an", "UBND Thành phố").
+
+    A question in the plural ("những cơ quan nào", "which bodies") gets every body named.
+    """
+    candidates = []
+    for m in _BODY.finditer(text):
+        name = m.group()
+        stop = _BODY_STOP.search(name)
+        if stop:
+            name = name[:stop.start()]
+        name = name.rstrip(" ,;.:")
+        if len(name) < 3:
+            continue
+        # A body the question already names is the subject asked about, not the answer.
+        if fold(name) in fold(query.text):
+            continue
+        candidates.append((m.start(), m.start() + len(name), name))
+    if not candidates:
+        return None
+    if _PLURAL.search(query.folded) and len(candidates) > 1:
+        names = list(dict.fromkeys(n for _, _, n in candidates))
+        return Extract(candidates[0][0], candidates[-1][1], ", ".join(names))
+    a, b, name = candidates[0]
+    return Extract(a, b, name)
+
+
+def definition(text: str, query: Query) -> Extract | None:
+    """The defining clause: what follows "là" / "nghĩa là" / "được hiểu là" in the sentence."""
+    m = _DEFINITION.search(text)
+    if not m:
+        return None
+    a, b = m.end(), len(text.rstrip(" .;"))
+    return Extract(a, b, text[a:b]) if b - a >= 3 else None
+
+
+def enumeration(text: str) -> Extract | None:
+    """The enumerated items of a passage (lines starting with "a)", "1.", "-"), with the lead-in."""
+    items = list(_ENUM.finditer(text))
+    if len(items) < 2:
+        parts = [p.strip() for p in re.split(r"[;:]", text) if p.strip()]
+        if len(parts) < 3:
+            return None
+        return Extract(0, len(text), "; ".join(parts[1:]))
+    lines = [text[m.start():text.find("\n", m.start()) if "\n" in text[m.start():] else len(text)].strip()
+             for m in items]
+    return Extract(items[0].start(), len(text), "; ".join(lines))
+
+
+def yes_no(text: str, query: Query) -> Extract | None:
+    """"Có" or "Không" when the sentence decides the question, else None (quote it without a verdict)."""
+    asked = [v for v in number_values(query.text) if not 1900 <= v <= 2100]
+    have = [v for f in figures(text) for v in number_values(f.value)]
+    if asked and have:
+        verdict = "Có" if all(v in have for v in asked) else "Không"
+        return Extract(0, len(text), verdict)
+    q_neg = bool(_NEGATION.search(query.folded))
+    t_neg = bool(_NEGATION.search(fold(text)))
+    if not asked:
+        return Extract(0, len(text), "Có" if q_neg == t_neg else "Không")
+    return None
+
+
+def extract(kind: AnswerType, text: str, query: Query) -> Extract | None:
+    """What ``kind`` of question wants from ``text``; None when the text does not hold it."""
+    if kind is AnswerType.QUANTITY:
+        return quantity(text, query)
+    if kind is AnswerType.DURATION:
+        return quantity(text, query, durations=True)
+    if kind is AnswerType.DATE:
+        return date(text, query)
+    if kind is AnswerType.WHO:
+        return body(text, query)
+    if kind is AnswerType.DEFINITION:
+        return definition(text, query)
+    if kind is AnswerType.LIST:
+        return enumeration(text)
+    if kind is AnswerType.YESNO:
+        return yes_no(text, query)
+    return None
+
+
+def has_type(kind: AnswerType, text: str, query: Query) -> bool:
+    """Whether ``text`` holds an answer of ``kind`` (for the learned score's type feature)."""
+    if kind in (AnswerType.FACT, AnswerType.CLAUSE, AnswerType.WHERE, AnswerType.YESNO):
+        return True
+    return extract(kind, text, query) is not None
