@@ -30,6 +30,24 @@ FILE = click.option("--file", "question_file", type=click.Path(path_type=Path), 
 JSON = click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 
 
+def filter_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``--doc``, ``--kind``, ``--body``, ``--year``, ``--part``: which documents may be drawn on."""
+    for name, help_text in (("part", "Chỉ một phần: \"Điều 2\", \"Phụ lục\"…"), ("year", "Năm của văn bản (2024…)."),
+                            ("body", "Cơ quan ban hành."), ("kind", "Loại văn bản (Luật, Nghị quyết…)."),
+                            ("doc", "Mã văn bản (xem qa corpus list).")):
+        fn = click.option(f"--{name}", f"{name}_filter", multiple=True, help=help_text)(fn)
+    return fn
+
+
+def filters_from(doc: tuple[str, ...], kind: tuple[str, ...], body: tuple[str, ...], year: tuple[str, ...],
+                 part: tuple[str, ...]) -> Any:
+    """The :class:`qa.query.Filters` the options say (None when none was given)."""
+    from qa.query import Filters
+
+    chosen = Filters(tuple(doc), tuple(kind), tuple(body), tuple(year), tuple(part))
+    return None if chosen == Filters() else chosen
+
+
 def index_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """``--index``, ``--corpus`` and ``--embedder`` (the options that pick an index)."""
     return INDEX(CORPUS(EMBEDDER(fn)))

@@ -9,7 +9,18 @@ from typing import Any
 
 import click
 
-from cli.common import FILE, JSON, emit_json, fail, index_options, open_assistant, read_questions, user_errors
+from cli.common import (
+    FILE,
+    JSON,
+    emit_json,
+    fail,
+    filter_options,
+    filters_from,
+    index_options,
+    open_assistant,
+    read_questions,
+    user_errors,
+)
 from corpus.errors import QAError
 from qa.retrieve import MODES
 
@@ -43,19 +54,23 @@ def _questions(question: str | None, question_file: Path | None) -> list[str]:
 @click.option("--mode", default="hybrid", show_default=True, type=click.Choice(MODES), help="Cách tìm.")
 @FILE
 @JSON
+@filter_options
 @index_options
 def search_cmd(question: str | None, top_k: int, mode: str, question_file: Path | None, as_json: bool,
+               doc_filter: tuple[str, ...], kind_filter: tuple[str, ...], body_filter: tuple[str, ...],
+               year_filter: tuple[str, ...], part_filter: tuple[str, ...],
                index_dir: Path | None, corpus_dir: Path | None, embedder: str) -> None:
-    """Tìm các đoạn liên quan (theo từ, nghĩa, hoặc "khoản 6 Điều 2")."""
+    """Tìm các đoạn liên quan (theo từ, nghĩa, hoặc "khoản 6 Điều 2"), lọc theo văn bản, loại, cơ quan, năm."""
     from cli.render import print_hits
 
     questions = _questions(question, question_file)
+    chosen = filters_from(doc_filter, kind_filter, body_filter, year_filter, part_filter)
     with user_errors():
         assistant = open_assistant(index_dir, corpus_dir, embedder)
         if question_file:
-            _run_many(questions, lambda q: assistant.search(q, top_k, mode).to_json())
+            _run_many(questions, lambda q: assistant.search(q, top_k, mode, chosen).to_json())
             return
-        result = assistant.search(questions[0], top_k, mode)
+        result = assistant.search(questions[0], top_k, mode, chosen)
     if as_json:
         emit_json(result.to_json())
     else:
@@ -66,19 +81,23 @@ def search_cmd(question: str | None, top_k: int, mode: str, question_file: Path 
 @click.argument("question", required=False)
 @FILE
 @JSON
+@filter_options
 @index_options
 def ask_cmd(question: str | None, question_file: Path | None, as_json: bool,
+            doc_filter: tuple[str, ...], kind_filter: tuple[str, ...], body_filter: tuple[str, ...],
+            year_filter: tuple[str, ...], part_filter: tuple[str, ...],
             index_dir: Path | None, corpus_dir: Path | None, embedder: str) -> None:
     """Trả lời ngắn kèm trích dẫn; nói rõ khi văn bản không đề cập."""
     from cli.render import print_answer
 
     questions = _questions(question, question_file)
+    chosen = filters_from(doc_filter, kind_filter, body_filter, year_filter, part_filter)
     with user_errors():
         assistant = open_assistant(index_dir, corpus_dir, embedder)
         if question_file:
-            _run_many(questions, lambda q: assistant.ask(q).to_json())
+            _run_many(questions, lambda q: assistant.ask(q, chosen).to_json())
             return
-        answer = assistant.ask(questions[0])
+        answer = assistant.ask(questions[0], chosen)
     if as_json:
         emit_json(answer.to_json())
     else:

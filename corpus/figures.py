@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from corpus.text import canonical_number, fold
+from corpus.text import STOPWORDS, canonical_number, fold, fold_question
 
 # Time units (a duration is a number with one of these), in folded form.
 TIME_UNITS = ("nam", "thang", "tuan", "ngay", "ngay lam viec", "gio", "phut", "quy")
@@ -131,11 +131,32 @@ def dates(text: str) -> list[tuple[int, int]]:
 _PERCENT_WORDS = re.compile(r"\b(?:phan tram|percent|percentage|ty le|ti le|rate|share|proportion)\b|%")
 
 
+# Words after "bao nhiêu" that do not name what is counted.
+_NOT_COUNTERS = frozenset("la dat tang giam con phan ty trieu nghin nguoi so muc lan".split())
+
+
 def asked_units(question: str) -> set[str]:
-    """Units a question asks its figure in (folded): "bao nhiêu tỷ USD" → {"ty usd"}, "tỷ lệ" → {"%"}."""
-    folded = fold(question)
-    units = {fold(u) for u in _UNITS if u != "%" and re.search(
-        rf"\b(?:bao nhieu|may|how many|how much)\s+{re.escape(fold(u))}(?!\w)(?!\s*(?:19|20)\d\d)", folded)}
+    """Units a question asks its figure in (folded): "bao nhiêu tỷ USD" → {"ty usd"}, "tỷ lệ" → {"%"}.
+
+    A counted noun that is no known unit ("bao nhiêu căn nhà", "bao nhiêu MW") is returned as
+    its first word ("can", "mw"): the figure must be followed by it.
+    """
+    folded = fold_question(question)
+    units = {fold(u) for u in _UNITS if u not in ("%", "người") and re.search(
+        rf"\b(?:bao nhieu|mayq|how many|how much)\s+{re.escape(fold(u))}(?!\w)(?!\s*(?:19|20)\d\d)", folded)}
+    if re.search(r"\bbao nhieu phan\b|\bbao nhieu %|phan tram", folded):
+        units.add("%")
+    if not units:
+        m = re.search(r"\b(?:bao nhieu|mayq)\s+([a-z]+)\b(?!\s*(?:19|20)\d\d)", folded)
+        if m and m.group(1) not in _NOT_COUNTERS and m.group(1) not in STOPWORDS:
+            units.add(m.group(1))
     if _PERCENT_WORDS.search(folded) and not units:
         units.add("%")
     return units
+
+
+def unit_agrees(fig: Figure, text: str, units: set[str]) -> bool:
+    """The figure is in one of the asked ``units`` (or is followed by the counted noun asked)."""
+    unit = fold(fig.unit)
+    after = fold(text[fig.end:fig.end + 20]).split()
+    return any(unit == u or u in unit.split() or (after and after[0] == u) for u in units)

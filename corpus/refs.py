@@ -151,7 +151,10 @@ def document_names(doc: Document) -> list[str]:
 
 
 def find_documents(text: str, docs: Iterable[Document]) -> list[tuple[Document, int, int]]:
-    """Documents named in ``text`` with where: by short name, number or type + number."""
+    """Documents named in ``text`` with where: by short name, number or type + number.
+
+    A name inside a longer name of another document ("Luật sửa đổi Luật X") counts for the longer one.
+    """
     folded = fold(text)
     found: list[tuple[Document, int, int]] = []
     for doc in docs:
@@ -160,4 +163,6 @@ def find_documents(text: str, docs: Iterable[Document]) -> list[tuple[Document, 
             if m:
                 found.append((doc, m.start(), m.end()))
                 break
-    return sorted(found, key=lambda t: t[1])
+    kept = [f for f in found if not any(o is not f and o[1] <= f[1] and f[2] <= o[2] and o[2] - o[1] > f[2] - f[1]
+                                        for o in found)]
+    return sorted(kept, key=lambda t: t[1])

@@ -28,6 +28,7 @@ ACTIONS = {
     "het hieu luc": "làm hết hiệu lực",
     "dinh chi": "đình chỉ",
 }
+_HEADING = re.compile(r"^\s*(?:Điều\s+\d+[a-zđ]?|\d+|[a-zđ])[.):]\s*")
 _ACTION = re.compile("|".join(rf"\b{re.escape(a)}\b" for a in ACTIONS))
 
 
@@ -72,6 +73,9 @@ def find_relations(docs: list[Document], structures: dict[str, list[Unit]]) -> l
     out: list[Relation] = []
     for doc in docs:
         for a, b in segments(doc.text):
+            # A heading's own label ("Điều 1. Sửa đổi …") is not a reference to a unit.
+            head = _HEADING.match(doc.text[a:b])
+            a += head.end() if head else 0
             sentence = doc.text[a:b]
             m = _ACTION.search(fold(sentence))
             if not m:
@@ -84,7 +88,9 @@ def find_relations(docs: list[Document], structures: dict[str, list[Unit]]) -> l
             source_path = citation_path(finest_unit(structures.get(doc.doc_id, []), a, b))
             out.append(Relation(doc.doc_id, a, b, source_path, ACTIONS[m.group()], target.doc_id,
                                 target_path, sentence.strip()))
-    return out
+    # "Điều 1. Sửa đổi Luật số …" says the whole law is amended; the statements under it say where.
+    specific = {(r.source_doc, r.target_doc) for r in out if r.target_path}
+    return [r for r in out if r.target_path or (r.source_doc, r.target_doc) not in specific]
 
 
 def relations_for(relations: Iterable[Relation], doc_id: str, path: tuple[str, ...]) -> list[Relation]:

@@ -243,14 +243,14 @@ def leaves(text: str, units: list[Unit]) -> list[tuple[tuple[Unit, ...], int, in
     """Spans that hold text, in order, as ``(ancestry including the unit, start, end)``.
 
     A unit with children contributes its own lead-in (its heading and any text before its
-    first child) as a span of its own; a khoản is one span with its điểm inside it (a
-    passage keeps the khoản's lead-in with its points); every other childless unit is one.
+    first child) as a span of its own; a unit whose children are điểm is one span with them
+    (a passage keeps "Hồ sơ gồm:" with its points); every other childless unit is one.
     """
     out: list[tuple[tuple[Unit, ...], int, int]] = []
 
     def visit(unit: Unit, ancestry: tuple[Unit, ...]) -> None:
         chain = (*ancestry, unit)
-        if not unit.children or unit.kind is UnitKind.CLAUSE:
+        if not unit.children or all(c.kind is UnitKind.POINT for c in unit.children):
             out.append((chain, unit.start, unit.end))
             return
         lead = text[unit.start:unit.children[0].start].rstrip()

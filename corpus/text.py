@@ -114,6 +114,22 @@ def content_terms(text: str) -> set[str]:
     return set(with_bigrams(toks))
 
 
+def fold_question(question: str) -> str:
+    """Fold a question, keeping apart the question words that folding would confuse.
+
+    "mức" (level) and "mục" (item) fold alike, as do "mấy" (how many), "máy" (machine) and
+    "mây" (cloud): typed with accents they are told apart ("muc bao", "mayq"); typed
+    without, "may" counts as "how many" only before a counting word.
+    """
+    text = re.sub(r"\bmức\b", "muc bao", question, flags=re.IGNORECASE)
+    text = re.sub(r"\bmấy\b", "mayq", text, flags=re.IGNORECASE)
+    folded = fold(text).strip()
+    if not has_diacritics(question):
+        folded = re.sub(r"\bmay (?=(?:lan|ngay|thang|nam|tuan|gio|nguoi|ho|xa|du an|chi tieu|loai|muc|cap|"
+                        r"khoan|dieu|truong|doanh nghiep|phuong)\b)", "mayq ", folded)
+    return folded
+
+
 def is_stopword(word: str, accented: bool) -> bool:
     """Whether ``word`` is a question or function word; with ``accented`` text, judged as written."""
     return word.lower() in STOPWORDS_ACCENTED if accented else fold(word) in STOPWORDS

@@ -16,7 +16,7 @@ import numpy as np
 
 from corpus.abbrev import definition_in
 from corpus.chunker import Chunk, unit_title
-from corpus.figures import asked_units, figures
+from corpus.figures import asked_units, figures, unit_agrees
 from corpus.relations import relations_for
 from corpus.structure import UnitKind, citation_path
 from corpus.targets import Target, TargetValue
@@ -39,6 +39,17 @@ Retrieve = Callable[[Query, int], list[Hit]]
 _UNIT_MATCH = FEATURES.index("unit_match")
 _UNKNOWN_NAME = GATE_FEATURES.index("unknown_name")
 _TRIED = 3  # most probable candidates looked at for the short answer the question wants
+
+
+class Refusal:
+    """Why an answer was refused (``Answer.refusal``)."""
+
+    GATE = "not_in_documents"  # the calibrated score says the documents do not answer
+    UNKNOWN_NAME = "unknown_name"  # the question names something the corpus never mentions
+    YEAR = "other_year"  # the passages speak of another year than asked
+    UNIT = "other_unit"  # their figures are in another unit than asked
+    NOT_STATED = "not_stated"  # the passages hold no answer of the kind asked (no figure, date, body…)
+    NO_UNIT = "no_such_unit"  # the Điều/khoản asked for does not exist
 
 
 @dataclass(frozen=True)
@@ -107,7 +118,13 @@ class Answerer:
 
     # --- answering ---------------------------------------------------------------------------
     def answer(self, query: Query) -> Answer:
-        """Answer an analysed question, or say the documents do not cover it (closest passages shown)."""
+        """Answer an analysed question, or say the documents do not cover it (closest passages shown).
+
+        Pieces of one split khoản are cited once, as the whole unit (the answer's span moves with them).
+        """
+        return merge_units(self._answer(query), self.index)
+
+    def _answer(self, query: Query) -> Answer:
         if query.unit_ref is not None and query.about_unit_only:
             return self._unit_answer(query)
         special = self._definition_answer(query) or self._signer_answer(query)
@@ -120,45 +137,45 @@ class Answerer:
                 return multi
         return self._single(query)
 
-    def _pick(self, query: Query) -> tuple[list[Hit], _Pick | None, float]:
-        """The most probable candidate that holds what is asked, unless the gate says the documents do not."""
+    def _pick(self, query: Query) -> tuple[list[Hit], _Pick | None, float, str]:
+        """The most probable candidate that holds what is asked, else why there is none."""
         s = self.scored(query)
-        if s.answerable < self.model.threshold or (s.gate[_UNKNOWN_NAME] and not is_english(query.text)):
-            # A Vietnamese question that names something the corpus never mentions ("Đà Nẵng") is not answered.
-            return s.hits, None, s.answerable
+        if s.gate[_UNKNOWN_NAME] and not is_english(query.text):
+            return s.hits, None, s.answerable, Refusal.UNKNOWN_NAME
+        if s.answerable < self.model.threshold:
+            return s.hits, None, s.answerable, Refusal.GATE
+        reasons = []
         for i in np.argsort(-s.probs, kind="stable")[:_TRIED]:
-            pick = self._take(query, s.candidates[i], s.answerable)
+            reason = self._off_target(query, s.candidates[i])
+            pick = None if reason else self._take(query, s.candidates[i], s.answerable)
             if pick is not None:
-                return s.hits, pick, s.answerable
-        return s.hits, None, s.answerable
+                return s.hits, pick, s.answerable, ""
+            reasons.append(reason or Refusal.NOT_STATED)
+        return s.hits, None, s.answerable, reasons[0] if reasons else Refusal.GATE
 
-    def _off_target(self, query: Query, cand: Candidate) -> bool:
-        """The candidate speaks of another year, or states its figures in another unit, than asked.
+    def _off_target(self, query: Query, cand: Candidate) -> str:
+        """Why the candidate speaks of another year, or states its figures in another unit, than asked.
 
         "BHYT năm 2025" against a 2024 target, "bao nhiêu tỷ USD" against a growth rate in %:
-        the figure of a neighbouring indicator is a refusal, not an answer.
+        the figure of a neighbouring indicator is a refusal, not an answer. "" when on target.
         """
         chunk = cand.chunk
         if query.years:
             headings = chunk.context.split(" › ", 1)[1] if " › " in chunk.context else ""
             named = covered_years(f"{headings} {cand.text}")
             plan = plan_year(self.index.documents[chunk.doc_id])
-            if named and not set(query.years) & named:
-                return True
-            if not named and plan and plan not in query.years:
-                return True
+            if (named and not set(query.years) & named) or (not named and plan and plan not in query.years):
+                return Refusal.YEAR
         units = asked_units(query.text)
         if units and query.answer_type is AnswerType.QUANTITY:
             found = figures(cand.text)
-            if found and not any(fold(f.unit) in units for f in found):
-                return True
-        return False
+            if found and not any(unit_agrees(f, cand.text, units) for f in found):
+                return Refusal.UNIT
+        return ""
 
     def _take(self, query: Query, cand: Candidate, prob: float) -> _Pick | None:
         """What the answer type wants from ``cand`` (None: not there, try the next candidate)."""
         kind = query.answer_type
-        if self._off_target(query, cand):
-            return None
         target = self._targets.get(cand.chunk.id)
         if target is not None and kind in (AnswerType.QUANTITY, AnswerType.FACT):
             value = self._target_value(query, target)
@@ -191,10 +208,21 @@ class Answerer:
         return max(target.values, key=lambda v: cover(v.label or target.indicator))
 
     def _single(self, query: Query) -> Answer:
-        hits, pick, best = self._pick(query)
+        hits, pick, best, reason = self._pick(query)
         if pick is None:
-            return self._abstain(query, hits, probability=best)
+            return self._abstain(query, hits, self._refusal_text(query, reason), best, reason)
         return self._compose(query, hits, pick)
+
+    def _refusal_text(self, query: Query, reason: str) -> str:
+        """A refusal that says what was searched and, when known, what was missing."""
+        scope = self._scope(query.documents or query.filters.doc_ids)
+        if reason == Refusal.UNKNOWN_NAME:
+            return f"{scope} không nhắc đến nội dung được hỏi (“{query.text}”)."
+        if reason == Refusal.YEAR:
+            return f"{scope} không nêu số liệu cho năm {', '.join(query.years)} về nội dung này."
+        if reason == Refusal.UNIT:
+            return f"{scope} không nêu con số theo đơn vị được hỏi cho nội dung này (“{query.text}”)."
+        return f"{scope} không đề cập nội dung này (“{query.text}”)."
 
     def _compose(self, query: Query, hits: list[Hit], pick: _Pick) -> Answer:
         cand, found = pick.cand, pick.extract
@@ -203,11 +231,14 @@ class Answerer:
         quote = chunk.text[cand.start:cand.end].strip()
         if query.answer_type is AnswerType.LIST and found is not None:
             quote = chunk.text[cand.start:found.end].strip()
-        short = found.short if found else ""
-        figure = found.figure if found and found.figure else short
+        if pick.target is not None:  # an appendix item is quoted whole: its label tells which value it is
+            quote = chunk.text.strip()
+        # A fact, clause or undecided yes/no question is answered by the sentence itself.
+        short = found.short if found else quote
+        figure = found.figure if found and found.figure else (short if found else "")
         span = Span(chunk.id, found.start, found.end) if found and found.figure else \
             Span(chunk.id, cand.start, cand.end)
-        lead = f"{short} — " if short else ""
+        lead = f"{short} — " if found and short else ""
         text = f"{lead}theo {citation}: “{quote}”"
         notes, extra = self._notes(chunk, pick.target, quote)
         citations = _with(_lead_with(chunk, hits), extra)
@@ -247,7 +278,7 @@ class Answerer:
         found = self.locator.resolve(query.unit_ref, query.documents)
         if not found:
             where = self._scope(query.documents)
-            return self._abstain(query, [], f"{where} không có {query.unit_ref.label}.")
+            return self._abstain(query, [], f"{where} không có {query.unit_ref.label}.", reason=Refusal.NO_UNIT)
         if len(found) > 1:
             parts = [self._unit_part(query, loc) for loc in found]
             hits = [Hit(i, 1.0, self.index.chunks[loc.rows[0]]) for i, loc in enumerate(found, 1)]
@@ -354,12 +385,43 @@ class Answerer:
         docs = [self.index.documents[d] for d in doc_ids] or list(self.index.documents.values())
         return docs[0].title if len(docs) == 1 else "Các văn bản đã nạp"
 
-    def _abstain(self, query: Query, hits: list[Hit], reason: str | None = None,
-                 probability: float | None = None) -> Answer:
-        text = reason or f"{self._scope(query.documents)} không đề cập nội dung này (“{query.text}”)."
+    def _abstain(self, query: Query, hits: list[Hit], text: str | None = None,
+                 probability: float | None = None, reason: str = "") -> Answer:
+        text = text or f"{self._scope(query.documents)} không đề cập nội dung này (“{query.text}”)."
         text += " Các đoạn gần nhất được liệt kê dưới đây, có thể liên quan." if hits else ""
         return Answer(query.text, text, True, hits, query=query, answer_type=query.answer_type.value,
-                      probability=probability)
+                      probability=probability, refusal=reason or Refusal.GATE)
+
+
+def merge_units(answer: Answer, index: Index) -> Answer:
+    """Citations with the pieces of one unit (same document and path) merged into one passage.
+
+    The merged passage keeps the first piece's id and spans from its first to its last piece;
+    spans pointing into any piece are shifted into it.
+    """
+    groups: dict[tuple[str, tuple[str, ...]], list[Chunk]] = {}
+    for h in answer.citations:
+        groups.setdefault((h.chunk.doc_id, h.chunk.path), []).append(h.chunk)
+    if all(len(g) == 1 for g in groups.values()):
+        return answer
+    merged: dict[str, Chunk] = {}
+    for (doc_id, _), pieces in groups.items():
+        start, end = min(c.start for c in pieces), max(c.end for c in pieces)
+        text = index.documents[doc_id].text[start:end]
+        whole = replace(pieces[0], start=start, end=end, text=text)
+        for c in pieces:
+            merged[c.id] = whole
+
+    def moved(span: Span | None) -> Span | None:
+        if span is None or span.chunk_id not in merged:
+            return span
+        piece = next(h.chunk for h in answer.citations if h.chunk.id == span.chunk_id)
+        shift = piece.start - merged[span.chunk_id].start
+        return Span(merged[span.chunk_id].id, span.start + shift, span.end + shift)
+
+    hits = _dedupe([Hit(h.rank, h.score, merged.get(h.chunk.id, h.chunk)) for h in answer.citations])
+    parts = [replace(p, span=moved(p.span)) for p in answer.parts]
+    return replace(answer, citations=hits, span=moved(answer.span), parts=parts)
 
 
 def _lead_with(chunk: Chunk, hits: list[Hit], keep: int = 5) -> list[Hit]:

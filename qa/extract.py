@@ -25,13 +25,14 @@ _BODY = re.compile(rf"(?<![\w/\-])(?:{_BODY_HEADS})(?![\w\-])(?:\s+[^\s,;.:()]+)
 # Where a body's name stops: a verb or connective that starts the predicate.
 _BODY_STOP = re.compile(
     r"\s+(?:có trách nhiệm|chịu trách nhiệm|có thẩm quyền|có quyền|có nghĩa vụ|chủ trì|phối hợp|thực hiện|"
-    r"tổ chức thực hiện|tổ chức|quyết định|ban hành|quy định|hướng dẫn|giám sát|kiểm tra|cấp|là|được|phải|"
+    r"tổ chức thực hiện|tổ chức|quyết định|ban hành|quy định|hướng dẫn|giám sát|kiểm tra|"
+    r"cấp(?! (?:tỉnh|huyện|xã|trung ương|thành phố|quận|cơ sở|bộ|có thẩm quyền))|là|được|phải|"
     r"và các|theo|trong|tại|về|để|thuộc|của|với|khi|nếu|trừ|đối với|giúp|tham gia|chỉ đạo|triển khai|"
     r"nghiên cứu|xây dựng|trình|báo cáo|kêu gọi|thông qua)\b")
 _PLURAL = re.compile(r"\b(?:nhung|cac|bodies|agencies|authorities|organi[sz]ations|offices|ministries)\b")
 _NEGATION = re.compile(r"\b(?:khong duoc|nghiem cam|cam|khong phai|khong co|khong ap dung|khong the|chua)\b")
 _DEFINITION = re.compile(r"\s(?:là|nghĩa là|được hiểu là|bao gồm)\s")
-_ENUM = re.compile(r"(?m)^\s*(?:[a-zđ]\)|\d+\.|[-–•+])\s+\S")
+_ENUM = re.compile(r"(?m)^[ \t]*(?:[a-zđ]\)|\d+\.|[-–•+])[ \t]+\S")
 
 
 @dataclass(frozen=True)

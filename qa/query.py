@@ -19,7 +19,7 @@ from corpus.figures import YEAR
 from corpus.loader import Document
 from corpus.refs import UnitRef, find_documents, find_unit_refs
 from corpus.structure import UnitKind
-from corpus.text import STOPWORDS, clean_input, content_terms, fold, has_diacritics, tokens
+from corpus.text import STOPWORDS, clean_input, content_terms, fold, fold_question, has_diacritics, tokens
 
 MAX_QUESTION_CHARS = 1000
 
@@ -148,25 +148,9 @@ def is_english(text: str) -> bool:
     return bool(words) and len(english) >= 0.2 * len(words) and any(w in _ENGLISH_ONLY for w in english)
 
 
-def _folded_for_types(question: str) -> str:
-    """Folded question with the question words that folding would confuse kept apart.
-
-    "mức" (level) and "mục" (item) fold alike, as do "mấy" (how many), "máy" (machine) and
-    "mây" (cloud): typed with accents they are told apart; typed without, "may" counts as
-    "how many" only before a counting word.
-    """
-    text = re.sub(r"\bmức\b", "muc bao", question, flags=re.IGNORECASE)
-    text = re.sub(r"\bmấy\b", "mayq", text, flags=re.IGNORECASE)
-    folded = fold(text).strip()
-    if not has_diacritics(question):
-        folded = re.sub(r"\bmay (?=(?:lan|ngay|thang|nam|tuan|gio|nguoi|ho|xa|du an|chi tieu|loai|muc|cap|"
-                        r"khoan|dieu|truong|doanh nghiep)\b)", "mayq ", folded)
-    return folded
-
-
 def answer_type_of(question: str) -> AnswerType:
     """The kind of answer ``question`` wants (Vietnamese or English, with or without accents)."""
-    folded = _folded_for_types(question)
+    folded = fold_question(question)
     found = next((t for t, p in _TYPE_PATTERNS if p.search(folded)), None)
     yesno = _YESNO_EN.search(folded) if is_english(question) else _YESNO.search(folded)
     if yesno and found in (None, AnswerType.QUANTITY, AnswerType.DATE) and \

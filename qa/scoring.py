@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from corpus.chunker import Chunk
-from corpus.figures import asked_units, figures
+from corpus.figures import asked_units, figures, unit_agrees
 from corpus.io import read_json
 from corpus.text import content_terms, fold, tokens
 from index.store import Index
@@ -158,7 +158,7 @@ class Featurizer:
                     "rank": 1.0 / hit.rank,
                     "passage_score": float(hit.score),
                     "type_match": float(has_type(query.answer_type, text, query)),
-                    "unit_agree": 0.5 if not units or not figs else float(any(fold(g.unit) in units for g in figs)),
+                    "unit_agree": 0.5 if not units or not figs else float(any(unit_agrees(g, text, units) for g in figs)),
                     "year_ok": float(not asked_years or asked_years <= years_here),
                     "year_conflict": float(bool(asked_years) and not asked_years & years_here and bool(named_years)),
                     "unit_match": float(query.unit_ref is not None and self._in_unit(query, chunk, a, b)),
@@ -302,16 +302,34 @@ class AnswerModel:
                    0.3, {"untrained": True})
 
 
-_NAME = re.compile(r"(?<![\w])(?:[A-ZĐÀ-Ỹ][\w]*(?:\s+|$)){2,}")
+_UNIT_WORDS = frozenset("dieu khoan muc chuong phan phu luc diem".split())
 
 
 def unknown_name(text: str, vocabulary: Container[str]) -> float:
-    """1.0 when ``text`` names (in capitals, not at its start) something whose word pairs the corpus lacks."""
-    for m in _NAME.finditer(text):
-        if m.start() == 0:
+    """1.0 when ``text`` names, in capitals and not at its start, something the corpus never mentions.
+
+    A run of capitalised words none of whose word pairs occur ("Đà Nẵng", "Hồ Chí Minh"), or a
+    lone capitalised word the corpus never uses ("Nhổn"), not counting the first word of a
+    sentence. Abbreviations (all capitals) are left out.
+    """
+    runs: list[list[tuple[str, int]]] = []
+    previous_end: int | None = None  # end of the previous word when it was capitalised
+    for m in re.finditer(r"[^\W\d_]+", text):
+        word = m.group()
+        if not word[:1].isupper() or word.isupper() or fold(word) in _UNIT_WORDS:
+            previous_end = None
             continue
-        toks = tokens(m.group())
-        pairs = [f"{a}_{b}" for a, b in itertools.pairwise(toks)]
-        if pairs and not any(p in vocabulary for p in pairs):
+        if runs and previous_end is not None and not text[previous_end:m.start()].strip():
+            runs[-1].append((word, m.start()))
+        else:
+            runs.append([(word, m.start())])
+        previous_end = m.end()
+    for run in runs:
+        starts_sentence = run[0][1] == 0 or text[:run[0][1]].rstrip().endswith((".", "?", "!", ":"))
+        if starts_sentence and len(run) == 1:
+            continue
+        folded = [fold(w) for w, _ in run]
+        pairs = [f"{a}_{b}" for a, b in itertools.pairwise(folded)]
+        if (pairs and not any(p in vocabulary for p in pairs)) or (not pairs and folded[0] not in vocabulary):
             return 1.0
     return 0.0

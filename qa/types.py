@@ -73,7 +73,8 @@ class Answer:
     parts: list[AnswerPart] = field(default_factory=list)  # one per part of a two-part question
     short: str = ""  # the short answer alone: figure, date, body, "Có"/"Không", citation …
     understood: str = ""  # the completed question, when a follow-up was completed from the chat
-    probability: float | None = None  # the learned score of the chosen passage
+    probability: float | None = None  # P(the documents answer the question), from the learned gate
+    refusal: str = ""  # why the answer was refused (qa.answer.Refusal), "" when answered
 
     def to_json(self) -> dict[str, Any]:
         """The documented shape of ``qa ask --json``."""
@@ -82,6 +83,7 @@ class Answer:
                 "span": self.span.to_json() if self.span else None, "target": self.target, "notes": self.notes,
                 "parts": [p.to_json() for p in self.parts], "understood": self.understood or None,
                 "probability": None if self.probability is None else round(self.probability, 4),
+                "refusal": self.refusal or None,
                 "citations": [h.to_json() for h in self.citations]}
 
 

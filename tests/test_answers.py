@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from corpus.figures import numbers
 from eval.dataset import DEFAULT_QA, load_qa
-from eval.runner import numbers
 
 pytestmark = pytest.mark.model
 
@@ -69,14 +69,14 @@ def test_targets_are_structured(assistant):
 def test_abstains_when_the_resolution_does_not_say(assistant, question):
     ans = assistant.ask(question)
     assert ans.abstained
-    assert ans.text.startswith("Nghị quyết không")
+    assert ans.text.startswith("Nghị quyết 31/NQ-HĐND (06/12/2023) không")  # names what was searched
     assert ans.citations  # the closest passages are still shown
     assert not re.search(r"\d+(,\d+)?%", ans.text)
 
 
 def test_clause_lookup_answers_with_the_heading(assistant):
     ans = assistant.ask("khoản 9 Điều 2 nói gì")
-    assert "phòng, chống tham nhũng" in ans.text
+    assert "phòng, chống tham nhũng" in ans.text and ans.answer_type == "clause"
     assert ans.citations[0].chunk.section == "Điều 2 khoản 9"
     missing = assistant.ask("Điều 9 quy định gì")
     assert missing.abstained and "không có Điều 9" in missing.text

@@ -144,3 +144,21 @@ def test_scanned_pdf_is_refused_before_anything_changes(tmp_path, fake_embedder)
     with pytest.raises(CorpusError, match="quét"):
         add_documents(index_dir, [pdf], HashEmbedder())
     assert list(load_index(index_dir).documents) == ["31-NQ-HDND-2023"]
+
+
+def test_cli_filters_by_type_and_year(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "corpus" / "documents", corpus)
+    _copy_law(YOUTH, corpus)
+    index_dir = tmp_path / "index"
+    runner = CliRunner()
+    assert runner.invoke(main, ["index", "build", "--index", str(index_dir), "--corpus", str(corpus),
+                                "--embedder", "fake"]).exit_code == 0
+    base = ["--index", str(index_dir), "--embedder", "fake", "--json", "--top-k", "8"]
+    laws = json.loads(runner.invoke(main, ["search", "quyền và nghĩa vụ", "--kind", "Luật", *base]).output)
+    assert laws["hits"] and {h["doc_id"] for h in laws["hits"]} == {"Luat-Thanh-nien"}
+    plan = json.loads(runner.invoke(main, ["search", "quyền và nghĩa vụ", "--year", "2024", *base]).output)
+    assert plan["hits"] and {h["doc_id"] for h in plan["hits"]} == {"31-NQ-HDND-2023"}
+    res = runner.invoke(main, ["ask", "độ tuổi thanh niên", "--doc", "nope", "--index", str(index_dir),
+                               "--embedder", "fake"])
+    assert res.exit_code == 1 and "Không có văn bản mã 'nope'" in res.output

