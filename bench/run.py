@@ -219,7 +219,6 @@ def synth_vectors(n: int, kind: str, rng: np.random.Generator, centers: np.ndarr
 
 def worker_scale(n: int, n_queries: int, efs: list[int]) -> None:
     """Lexical and dense structures over ``n`` synthetic chunks; prints JSON."""
-    import faiss
 
     from eval.dataset import DEFAULT_QA
     from index.structures import HNSW_THRESHOLD, DenseIndex, LexicalIndex, LexicalSettings
@@ -233,6 +232,7 @@ def worker_scale(n: int, n_queries: int, efs: list[int]) -> None:
 
     # lexical (import bm25s first so its import cost is not counted as index memory)
     import bm25s  # noqa: F401
+
     from corpus.text import lexical_terms
     lexical_terms(texts[0], True)
     gc.collect()
@@ -268,7 +268,7 @@ def worker_scale(n: int, n_queries: int, efs: list[int]) -> None:
         flat = DenseIndex.build(vecs, hnsw_threshold=n + 1)
         out["flat_build_s"] = time.perf_counter() - t0
         out["flat_rss_delta_mb"] = rss_mb() - r0
-        out["flat_bytes_mb"] = len(faiss.serialize_index(flat._index)) / 2**20
+        out["flat_bytes_mb"] = flat.nbytes / 2**20
         lat, exact = [], []
         for q in queries:
             t = time.perf_counter()
@@ -284,12 +284,12 @@ def worker_scale(n: int, n_queries: int, efs: list[int]) -> None:
         hnsw = DenseIndex.build(vecs, hnsw_threshold=1)
         out["hnsw_build_s"] = time.perf_counter() - t0
         out["hnsw_rss_delta_mb"] = rss_mb() - r0
-        out["hnsw_bytes_mb"] = len(faiss.serialize_index(hnsw._index)) / 2**20
+        out["hnsw_bytes_mb"] = hnsw.nbytes / 2**20
         out["hnsw"] = {}
         for ef in efs:
-            hnsw._index.hnsw.efSearch = ef
+            hnsw.set_ef_search(ef)
             lat, rec = [], []
-            for q, ex in zip(queries, exact):
+            for q, ex in zip(queries, exact, strict=True):
                 t = time.perf_counter()
                 _, ids = hnsw.search(q, 10)
                 lat.append(time.perf_counter() - t)
@@ -313,15 +313,14 @@ def last_json(text: str) -> dict:
 
 
 def bench_bundled(work: Path, quick: bool, log) -> dict:
-    from qa.assistant import Assistant
 
     R: dict = {}
     # 1. build (first child of this process, so RUSAGE_CHILDREN == its peak)
     builds = []
-    for i in range(1 if quick else 1):
+    for i in range(1):
         d = work / f"build{i}" / "index"
         d.parent.mkdir(parents=True)
-        wall, _, out, rc = run_child([PY, __file__, "--worker", "build", str(d)], timeout=400)
+        wall, _, out, _ = run_child([PY, __file__, "--worker", "build", str(d)], timeout=400)
         j = last_json(out)
         j["wall_s"] = wall
         builds.append(j)
@@ -379,7 +378,7 @@ def bench_warm(asst, questions: list[str], log) -> dict:
     """Per-call latency. The dense retriever memoises query vectors (lru_cache), so the cache is
     cleared before every timed call: these are new-question latencies. A repeat pass is timed too."""
     R: dict = {}
-    clear = getattr(getattr(asst.retrievers["dense"], "_embed", None), "cache_clear", lambda: None)
+    clear = asst.clear_caches
     for q in questions[:10]:  # warm-up (lazy answerer, caches)
         asst.ask(q)
         for m in ("lexical", "dense", "hybrid"):
@@ -426,7 +425,7 @@ def bench_gradio(asst, questions: list[str], log) -> dict:
             for q in questions[:3]:
                 client.predict(q, api_name="/ask")
             lat, sample = [], None
-            clear = getattr(getattr(asst.retrievers["dense"], "_embed", None), "cache_clear", lambda: None)
+            clear = asst.clear_caches
             for q in questions:
                 clear()  # new-question latency, like the in-process numbers
                 t = time.perf_counter()
@@ -436,7 +435,7 @@ def bench_gradio(asst, questions: list[str], log) -> dict:
             return {"lat": lat, "sample": str(sample)[:300]}
         finally:
             demo.close()
-    except Exception as exc:  # noqa: BLE001 - reported in the results
+    except Exception as exc:
         log(f"gradio failed: {exc!r}")
         return {"error": repr(exc)}
 
@@ -712,7 +711,7 @@ def main() -> None:
     log(f"export {export_s:.1f}s")
     peer_dir = work / "peer"
     peer_dir.mkdir()
-    wall, _, out, rc = run_child([PY, __file__, "--worker", "peer_build", str(peer_model), str(peer_dir)])
+    wall, _, out, _ = run_child([PY, __file__, "--worker", "peer_build", str(peer_model), str(peer_dir)])
     pb = last_json(out)
     pb["wall_s"] = wall
     log(f"peer build {pb}")
@@ -723,7 +722,7 @@ def main() -> None:
     # 1c. warm in-process
     from qa.assistant import Assistant
 
-    docs, items = load_items()
+    _, items = load_items()
     questions = [it.question for it in items]
     t = time.perf_counter()
     asst = Assistant.open(index_dir, build_if_missing=False)
@@ -749,7 +748,7 @@ def main() -> None:
     R["n_queries"] = 100 if args.quick else 200
     R["scale"] = []
     for n in ([10_000] if args.quick else [10_000, 100_000]):
-        wall, _, out, rc = run_child([PY, __file__, "--worker", "scale", str(n), str(R["n_queries"]),
+        wall, _, out, _ = run_child([PY, __file__, "--worker", "scale", str(n), str(R["n_queries"]),
                                       "128,256,512"], timeout=900)
         try:
             s = last_json(out)

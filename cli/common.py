@@ -82,21 +82,28 @@ def progress_reporter(log_every: float = 5.0) -> Iterator[Progress]:
     ``log_every`` seconds one line goes to stderr: label, done/total, rate and ETA.
     """
     if sys.stderr.isatty():
-        with _rich_bar() as update:
-            yield update
+        with _rich_bar() as bar:
+            yield bar
         return
-    state = {"last": 0.0, "start": time.monotonic(), "label": ""}
+    yield _LogLines(log_every)
 
-    def update(done: int, total: int, label: str) -> None:
+
+class _LogLines:
+    """A progress callback that prints one line every ``every`` seconds (and at the end of a step)."""
+
+    def __init__(self, every: float) -> None:
+        self.every = every
+        self.label = ""
+        self.start = self.last = 0.0
+
+    def __call__(self, done: int, total: int, label: str) -> None:
         now = time.monotonic()
-        if label != state["label"]:
-            state.update(label=label, start=now, last=0.0)
-        if now - float(state["last"]) < log_every and done < total:
+        if label != self.label:
+            self.label, self.start, self.last = label, now, 0.0
+        if now - self.last < self.every and done < total:
             return
-        state["last"] = now
-        click.echo(progress_line(done, total, label, now - float(state["start"])), err=True)
-
-    yield update
+        self.last = now
+        click.echo(progress_line(done, total, label, now - self.start), err=True)
 
 
 def progress_line(done: int, total: int, label: str, elapsed: float) -> str:

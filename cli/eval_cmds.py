@@ -116,11 +116,11 @@ def export_beir_cmd(ctx: click.Context, out_dir: Path, qa_file: Path | None, ind
     qa_file = qa_file or parent.get("qa_file")
     index_dir = index_dir or parent.get("index_dir")
     corpus_dir = corpus_dir or parent.get("corpus_dir")
-    if embedder == DEFAULT_EMBEDDER:
+    if embedder in (None, DEFAULT_EMBEDDER):
         embedder = parent.get("embedder") or DEFAULT_EMBEDDER
     with user_errors():
         _, items = _load_items(qa_file, corpus_dir, index_dir)
-        assistant = open_assistant(index_dir, corpus_dir, embedder)
+        assistant = open_assistant(index_dir, corpus_dir, str(embedder))
         counts = export_beir(assistant.index.chunks, items, out_dir)
     click.echo(f"Đã xuất BEIR vào {out_dir}: {counts['corpus']} đoạn, {counts['queries']} câu hỏi, "
                f"{counts['qrels']} cặp liên quan cho {counts['qrels_queries']} câu có đáp án.")

@@ -29,7 +29,8 @@ def index_build(corpus_dir: Path | None, index_dir: Path | None, embedder: str) 
             built = build_index(target, make_embedder(embedder), corpus_dir or corpus_of(target), progress=update)
         m = built.manifest
         click.echo(f"Đã dựng chỉ mục {target}: {len(m['documents'])} văn bản, {m['n_chunks']} đoạn, "
-                   f"bộ nhúng {m['embedder']['name']} ({m['embedded']} đoạn mới được nhúng, {m['reused_vectors']} dùng lại).")
+                   f"bộ nhúng {m['embedder']['name']} ({m['embedded']} đoạn mới được nhúng, "
+                   f"{m['reused_vectors']} dùng lại).")
 
 
 @click.group("model")

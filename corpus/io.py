@@ -19,7 +19,7 @@ Progress = Callable[[int, int, str], None]
 
 
 def default_data_dir() -> Path:
-    """Where indexes, the user's corpus, exported models and logs live: ``$QA_DATA_DIR`` or ``~/.cache/qa-nghiquyet``."""
+    """Where indexes, corpora, exported models and logs live: ``$QA_DATA_DIR`` or ``~/.cache/qa-nghiquyet``."""
     env = os.environ.get("QA_DATA_DIR")
     return Path(env) if env else Path.home() / ".cache" / "qa-nghiquyet"
 

@@ -84,7 +84,7 @@ class Unit:
         return re.sub(r"[^a-z0-9]+", "-", fold(self.label)).strip("-")
 
     def walk(self, ancestry: tuple[Unit, ...] = ()) -> Iterator[tuple[tuple[Unit, ...], Unit]]:
-        """This unit and every descendant, each with its ancestors (outermost first)."""
+        """The unit and every descendant, each with its ancestors (outermost first)."""
         yield ancestry, self
         for child in self.children:
             yield from child.walk((*ancestry, self))

@@ -9,18 +9,18 @@ expansion. It is built in memory for each evaluation run and never written to di
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 import numpy as np
 
 from corpus.chunker import Chunk
+from corpus.io import Progress
 from corpus.loader import Document
 from index.embedders import Embedder, make_embedder
 from index.structures import DenseIndex
 
 NAIVE_CHARS = 1000
 _BATCH = 16
-Progress = Callable[[int, int], None]
 
 
 def naive_chunks(docs: Iterable[Document], size: int = NAIVE_CHARS) -> list[Chunk]:
@@ -59,7 +59,7 @@ class NaiveRetriever:
             batch = chunks[done:done + _BATCH]
             vectors[done:done + len(batch)] = embedder.embed_passages([c.text for c in batch])
             if progress:
-                progress(done + len(batch), len(chunks))
+                progress(done + len(batch), len(chunks), "Dựng baseline naive (nhúng đoạn)")
         # Flat (exact) whatever the size: the baseline must not depend on HNSW settings.
         self.dense = DenseIndex.build(vectors, hnsw_threshold=len(chunks) + 1)
 

@@ -131,9 +131,9 @@ def evaluate(
         return tick
 
     if pending:
-        def embedded(n: int, _of: int) -> None:
+        def embedded(n: int, _of: int, label: str) -> None:
             if progress:
-                progress(n, total, "Dựng baseline naive (nhúng đoạn)")
+                progress(n, total, label)
         baseline = NaiveRetriever(pending, _embedder_for_baseline(assistant), embedded)
         done = len(pending)
 

@@ -19,6 +19,7 @@ from eval.runner import (
     RetrieverRun,
     answer_metrics,
     percentile_ms,
+    ranx_pair,
     retrieval_metrics,
 )
 
@@ -41,16 +42,13 @@ def styles_in(items: Iterable[QAItem]) -> list[str]:
 def per_query_scores(qrels: Qrels, run: RetrieverRun, ids: list[str],
                      metrics: Iterable[str]) -> dict[str, dict[str, float]]:
     """Score (ranx) of every question in ``ids`` (with relevant chunks) for each metric."""
-    from ranx import Qrels as RQrels
-    from ranx import Run, evaluate
+    from ranx import evaluate
 
     metrics = list(metrics)
-    ids = [i for i in ids if qrels.get(i)]
-    if not ids:
+    pair = ranx_pair(qrels, run, ids)
+    if pair is None:
         return {m: {} for m in metrics}
-    q = RQrels({i: qrels[i] for i in ids})
-    r = Run({i: ({cid: 1.0 / rank for rank, cid in enumerate(run.ranked.get(i, []), 1)} or {"∅": 0.0})
-             for i in ids})
+    q, r = pair
     scores = evaluate(q, r, metrics, return_mean=False, make_comparable=True)
     if not isinstance(scores, dict):
         scores = {metrics[0]: scores}
@@ -163,11 +161,12 @@ def _answer_block(items: list[QAItem], answers: AnswerRun) -> dict[str, Any]:
 
 
 def abstention_curve(items: list[QAItem], answers: AnswerRun, steps: int = 21) -> list[dict[str, float]]:
-    """Refusals if the threshold on P(answerable) were ``t``: precision and recall on unanswerable
-    questions, and the share of answerable questions refused.
+    """Refusals if the threshold on P(answerable) were ``t``.
+
+    Precision and recall on unanswerable questions, and the share of answerable questions refused.
     """
-    probs = [(answers.answers[i.id].get("probability"), i.answerable) for i in items]
-    probs = [(p, a) for p, a in probs if p is not None]
+    probs: list[tuple[float, bool]] = [(float(answers.answers[i.id]["probability"]), i.answerable) for i in items
+                                       if answers.answers[i.id].get("probability") is not None]
     n_un = sum(not a for _, a in probs)
     n_an = len(probs) - n_un
     out = []

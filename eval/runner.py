@@ -105,18 +105,28 @@ def qrels_for(items: list[QAItem], chunks: list[Chunk]) -> dict[str, dict[str, i
     return {it.id: {c.id: 1 for c in chunks if is_relevant(c, it)} for it in items if it.answerable}
 
 
-def retrieval_metrics(qrels: dict[str, dict[str, int]], run: RetrieverRun,
-                      ids: list[str]) -> dict[str, float]:
-    """Compute ranx metrics over the questions ``ids`` (answerable ones only)."""
-    from ranx import Qrels, Run, evaluate
+def ranx_pair(qrels: dict[str, dict[str, int]], run: RetrieverRun, ids: list[str]) -> tuple[Any, Any] | None:
+    """Ranx ``Qrels`` and ``Run`` over the questions ``ids`` that have relevant chunks (None if none)."""
+    from ranx import Qrels, Run
 
     ids = [i for i in ids if qrels.get(i)]
     if not ids:
-        return {}
+        return None
     q = Qrels({i: qrels[i] for i in ids})
-    r = Run({i: ({cid: 1.0 / rank for rank, cid in enumerate(run.ranked[i], 1)} or {"∅": 0.0})
+    r = Run({i: ({cid: 1.0 / rank for rank, cid in enumerate(run.ranked.get(i, []), 1)} or {"∅": 0.0})
              for i in ids})
-    scores = evaluate(q, r, list(RETRIEVAL_METRICS), make_comparable=True)
+    return q, r
+
+
+def retrieval_metrics(qrels: dict[str, dict[str, int]], run: RetrieverRun,
+                      ids: list[str]) -> dict[str, float]:
+    """Compute ranx metrics over the questions ``ids`` (answerable ones only)."""
+    from ranx import evaluate
+
+    pair = ranx_pair(qrels, run, ids)
+    if pair is None:
+        return {}
+    scores = evaluate(*pair, list(RETRIEVAL_METRICS), make_comparable=True)
     return {k: float(v) for k, v in scores.items()}
 
 

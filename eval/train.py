@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from corpus.io import Progress
 from eval.dataset import QAItem
 from eval.runner import AnswerRun, answer_metrics, run_answers
 from qa.assistant import Assistant
@@ -30,7 +31,6 @@ from qa.scoring import FEATURES, GATE_FEATURES, AnswerModel, Logistic, gate_feat
 MAX_WRONG_REFUSALS = 0.04  # target ≤ 5% of answerable questions refused; keep a margin
 C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
 FOLDS = 5
-Progress = Callable[[int, int, str], None]
 
 
 @dataclass
@@ -45,7 +45,8 @@ class Question:
     answerable: bool
 
 
-def collect(assistant: Assistant, items: Sequence[QAItem], progress: Callable[[], None] | None = None) -> list[Question]:
+def collect(assistant: Assistant, items: Sequence[QAItem],
+            progress: Callable[[], None] | None = None) -> list[Question]:
     """Candidates of every question, labelled by overlap with its gold evidence."""
     out = []
     for item in items:
@@ -81,7 +82,7 @@ def folds(indices: np.ndarray, k: int) -> list[np.ndarray]:
     return [np.sort(order[i::k]) for i in range(k)]
 
 
-def _stack(questions: Sequence[Question], idx: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+def _stack(questions: Sequence[Question], idx: Sequence[int] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     x = np.concatenate([questions[i].features for i in idx]) if len(idx) else np.zeros((0, len(FEATURES)))
     y = np.concatenate([questions[i].labels for i in idx]) if len(idx) else np.zeros(0, dtype=int)
     return x, y
@@ -169,12 +170,12 @@ def train(assistant: Assistant, items: list[QAItem], progress: Progress | None =
 
     questions = collect(assistant, items, tick("Tính đặc trưng ứng viên"))
     idx = np.arange(len(questions))
-    x, y = _stack(questions, idx)
+    _, y = _stack(questions, idx)
     select_losses = {}
     for c in C_GRID:
         oof = oof_select(questions, idx, c, k)
         select_losses[c] = _log_loss(np.concatenate([questions[i].labels for i in idx]),
-                                     np.concatenate([oof[i] for i in idx]))
+                                     np.concatenate([oof[int(i)] for i in idx]))
     c_select = min(select_losses, key=lambda c: select_losses[c])
     gx, gy, _ = gate_rows(questions, oof_select(questions, idx, c_select, k))
     gate_losses = {c: _log_loss(gy, oof_gate(gx, gy, c, k)) for c in C_GRID}

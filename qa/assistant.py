@@ -97,8 +97,8 @@ class Assistant:
             return None
         allowed = {d.doc_id for d in self.index.documents.values() if active.keeps(d, self.years[d.doc_id])}
         chunks = self.index.chunks
-        parts = set(active.parts)
-        return lambda row: chunks[row].doc_id in allowed and (not parts or chunks[row].path[:1] in {(p,) for p in parts})
+        tops = {(p,) for p in active.parts}
+        return lambda row: chunks[row].doc_id in allowed and (not tops or chunks[row].path[:1] in tops)
 
     def _prefer_year(self, query: Query, rows: list[tuple[int, float]]) -> list[tuple[int, float]]:
         """With plans for several years loaded, passages of the plan for the year asked come first."""

@@ -25,8 +25,10 @@ _LEAD = re.compile(r"^(?:(?:the con|vay con|va con|con ve|con lai|the thi|the|va
                    r"what about|how about|and)\b[\s,]*)+")
 _TAIL = re.compile(r"(?:\s+(?:thi sao|thi the nao|the nao|ra sao|nhi|a|vay|then))*\s*\??\s*$")
 _REFERS = re.compile(r"\b(?:khoan|dieu|muc|diem|chi tieu|con so|so lieu|muc tieu|noi dung|van ban|quy dinh)\s+"
-                     r"(?:do|nay|ay|tren)\b|\b(?:con so|so lieu) (?:nay|do)\b|\bno\b|\bthat (?:figure|clause|article)\b")
-_NEXT = re.compile(r"\b(?:khoan|muc|dieu|diem|chi tieu)\s+(?:tiep theo|ke tiep|sau|tiep)\b|\bnext (?:clause|item|article)\b")
+                     r"(?:do|nay|ay|tren)\b|\b(?:con so|so lieu) (?:nay|do)\b|\bno\b"
+                     r"|\bthat (?:figure|clause|article)\b")
+_NEXT = re.compile(r"\b(?:khoan|muc|dieu|diem|chi tieu)\s+(?:tiep theo|ke tiep|sau|tiep)\b"
+                   r"|\bnext (?:clause|item|article)\b")
 _ASKS = re.compile(r"\b(?:bao nhieu|bao lau|khi nao|ngay nao|o dau|la gi|ai|nao|muc nao|may|noi gi|quy dinh gi|"
                    r"the nao|co khong|khong|how|what|when|which|who|where)\b")
 # A follow-up with this many words of its own names its own subject ("còn tốc độ tăng vốn đầu tư thực hiện?").

@@ -9,6 +9,7 @@ contain "và" ("thu gom và vận chuyển") stay whole.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -93,7 +94,7 @@ def split_question(text: str) -> Split | None:
     if not coordinated:
         return None
     left = body[:coordinated[0].start()].strip()
-    items = [body[a.end():b.start()].strip() for a, b in zip(coordinated, coordinated[1:])]
+    items = [body[a.end():b.start()].strip() for a, b in itertools.pairwise(coordinated)]
     items.append(body[coordinated[-1].end():].strip())
     tail = ""
     ask = _ASKS.search(fold(items[-1]))
@@ -102,6 +103,7 @@ def split_question(text: str) -> Split | None:
         head = last[:ask.start()].rstrip()
         cut = last.rfind(" ", 0, len(head)) if fold(head).endswith((" la", " dat")) else ask.start()
         items[-1], tail = last[:max(cut, 0)].strip(), " " + last[max(cut, 0):].strip()
-    if len(content_words(left)) >= 2 and all(1 <= len(content_words(it)) <= 10 and not _ASKS.search(fold(it)) for it in items):
+    if len(content_words(left)) >= 2 and all(1 <= len(content_words(it)) <= 10 and not _ASKS.search(fold(it))
+                                              for it in items):
         return Split((left + tail, *(_substitute(left, it) + tail for it in items)), certain=False)
     return None

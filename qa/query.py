@@ -1,5 +1,7 @@
-"""Question understanding: clean, fold, expand abbreviations, find unit and document references,
-and tell what kind of answer is wanted.
+"""Question understanding: references to units and documents, and the kind of answer wanted.
+
+Clean, fold, expand abbreviations, find "khoản 6 Điều 2" and the documents named, and tell
+what is asked (a figure, a date, a body, a list…).
 
 Everything here is general (Vietnamese and English question forms); nothing is keyed to
 one document's wording.
@@ -44,7 +46,8 @@ _TYPE_PATTERNS: list[tuple[AnswerType, re.Pattern[str]]] = [
     (AnswerType.WHERE, re.compile(
         r"\b(?:(?:quy dinh|neu|ghi|nam|de cap|the hien)\s+(?:o|tai)\s+(?:dau|dieu nao|khoan nao|muc nao|phan nao)"
         r"|(?:o|tai|thuoc)\s+(?:dieu|khoan|phan|chuong|phu luc)\s+nao|(?:nam|quy dinh|ghi) (?:o|tai) muc nao"
-        r"|(?:dieu|khoan|muc) nao (?:quy dinh|neu|ghi|cua|trong)|muc nao (?:cua|trong) phu luc|(?:o|tai) dieu, khoan nao"
+        r"|(?:dieu|khoan|muc) nao (?:quy dinh|neu|ghi|cua|trong)|muc nao (?:cua|trong) phu luc"
+        r"|(?:o|tai) dieu, khoan nao"
         r"|where in the"
         r"|o dau trong|nam o dau|which (?:article|clause|section|item|part)|where (?:is|are|does)\b.*\b(?:set|stated|"
         r"defined|regulated|provided|found|mentioned))")),
@@ -80,7 +83,8 @@ _YESNO = re.compile(r"\b(?:co|duoc|phai|da|se|can|bi)\b.*\bkhong\s*\??\s*$|\bdun
                     r"\bphai khong\b|\bdung khong\b")
 _YESNO_EN = re.compile(r"^(?:is|are|does|do|can|must|should|was|were|has|have|will|may)\b")
 # A yes/no form wrapped around another question word is that other question ("có bao nhiêu … không").
-_ONLY_ABOUT_UNIT = re.compile(r"\b(?:noi (?:ve )?gi|quy dinh (?:ve |\w+ )?gi|ve (?:van de )?gi|noi dung (?:gi|la gi)|la gi|"
+_ONLY_ABOUT_UNIT = re.compile(r"\b(?:noi (?:ve )?gi|quy dinh (?:ve |\w+ )?gi|ve (?:van de )?gi|noi dung (?:gi|la gi)|"
+                              r"la gi|"
                               r"the nao|de cap (?:den )?gi|what does .* (?:say|provide|cover|regulate)|about what)\b")
 
 

@@ -26,7 +26,7 @@ import numpy as np
 from corpus.chunker import Chunk
 from corpus.figures import asked_units, figures, unit_agrees
 from corpus.io import read_json
-from corpus.text import content_terms, fold, tokens
+from corpus.text import content_terms, fold
 from index.store import Index
 from qa.extract import has_type
 from qa.locate import covered_years
@@ -94,8 +94,10 @@ class Featurizer:
 
     def __init__(self, index: Index, expand: Callable[[str], list[str]], year_of: Callable[[str], str | None],
                  in_unit: Callable[[Query, Chunk, int, int], bool]) -> None:
-        """``expand`` adds abbreviation long forms; ``year_of`` gives a document's year; ``in_unit`` tells
-        whether a span of a chunk lies in the unit the question names.
+        """Features over ``index``.
+
+        ``expand`` adds abbreviation long forms; ``year_of`` gives a document's year; ``in_unit``
+        tells whether a span of a chunk lies in the unit the question names.
         """
         self.index = index
         self._expand = expand
@@ -158,7 +160,8 @@ class Featurizer:
                     "rank": 1.0 / hit.rank,
                     "passage_score": float(hit.score),
                     "type_match": float(has_type(query.answer_type, text, query)),
-                    "unit_agree": 0.5 if not units or not figs else float(any(unit_agrees(g, text, units) for g in figs)),
+                    "unit_agree": 0.5 if not units or not figs
+                    else float(any(unit_agrees(g, text, units) for g in figs)),
                     "year_ok": float(not asked_years or asked_years <= years_here),
                     "year_conflict": float(bool(asked_years) and not asked_years & years_here and bool(named_years)),
                     "unit_match": float(query.unit_ref is not None and self._in_unit(query, chunk, a, b)),

@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import LAWS
 
 from corpus.loader import Document, load_corpus
 from corpus.structure import UnitKind, citation_path, parse_structure
@@ -18,8 +19,6 @@ from index.embedders import HashEmbedder
 from index.store import build_index
 from qa.assistant import Assistant
 from qa.query import AnswerType, Filters
-
-from conftest import LAWS
 
 LAW = """QUỐC HỘI
 

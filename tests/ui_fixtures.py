@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import LAWS
+
 from corpus.loader import BUNDLED_CORPUS
 from ui.app import build_app, launch
 from ui.service import assistant_factory
