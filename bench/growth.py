@@ -43,12 +43,13 @@ START, END = "<!-- growth:start -->", "<!-- growth:end -->"
 BEFORE = "1f11d92"  # the last commit before the answers/many-documents work
 
 
-def timed_child(cmd: list[str], env: dict | None = None, timeout: float = 3600) -> tuple[float, float, str]:
-    """Run ``cmd``; wall seconds, peak RSS in MB (/usr/bin/time) and stdout."""
+def timed_child(cmd: list[str], env: dict | None = None, timeout: float = 3600,
+                cwd: Path = ROOT) -> tuple[float, float, str]:
+    """Run ``cmd`` in ``cwd``; wall seconds, peak RSS in MB (/usr/bin/time) and stdout."""
     rss_file = Path(tempfile.mkstemp(prefix="bench-rss-")[1])
     t0 = time.perf_counter()
     p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", str(rss_file), *cmd], capture_output=True, text=True,
-                       env=env, cwd=str(ROOT), timeout=timeout)
+                       env=env, cwd=str(cwd), timeout=timeout)
     wall = time.perf_counter() - t0
     if p.returncode != 0:
         sys.stderr.write(f"[child failed] {' '.join(cmd[:5])}\n{p.stderr[-3000:]}\n")
@@ -207,7 +208,8 @@ def first_time(work: Path, questions: list[str], log) -> dict:
         subprocess.run([PY, "-c", builder], env=env, cwd=str(code), check=True, capture_output=True)
         runs = []
         for _ in range(2):
-            _, _, text = timed_child([PY, "-c", FIRST_TIME, str(index_dir), json.dumps(questions)], env)
+            # cwd = the code's own folder: "python -c" puts it first on sys.path
+            _, _, text = timed_child([PY, "-c", FIRST_TIME, str(index_dir), json.dumps(questions)], env, cwd=code)
             runs.append(last_json(text)["ask_s"])
         out[name] = runs
         log(f"first-time ask {name}: p50 {med(runs[-1]) * 1000:.1f} ms, p95 {p95(runs[-1]) * 1000:.1f} ms")
