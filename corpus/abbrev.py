@@ -63,27 +63,32 @@ def _initial(syllable: str) -> str:
     return fold(syllable)[:1]
 
 
+def _long_form_start(head: str, abbr: str) -> int | None:
+    """Where, in ``head`` (the text before "(ABBR)"), the words whose initials spell ``abbr`` begin."""
+    letters = [c for c in fold(abbr) if c.isalpha()]
+    words = list(re.finditer(r"[^\s\-–]+", head))
+    i, start = len(letters) - 1, None
+    for m in reversed(words):
+        if i < 0:
+            break
+        word = m.group().strip(",;:.()")
+        if _initial(word) == letters[i] and m.group() == word:
+            i, start = i - 1, m.start()
+        elif start is not None and fold(word) in _GLUE:
+            start = m.start()
+        else:
+            break
+    return start if i < 0 else None
+
+
 def harvest(text: str) -> dict[str, str]:
     """Definitions written in the text itself, e.g. "an toàn thực phẩm (ATTP)"."""
     found: dict[str, str] = {}
     for m in _DEFINITION.finditer(text):
-        abbr = m.group(2)
-        letters = [c for c in fold(abbr) if c.isalpha()]
-        words = re.split(r"[\s\-–]+", m.group(1).strip())
-        picked: list[str] = []
-        i = len(letters) - 1
-        for word in reversed(words):
-            if i < 0:
-                break
-            if _initial(word) == letters[i]:
-                picked.append(word)
-                i -= 1
-            elif picked and fold(word) in _GLUE:
-                picked.append(word)
-            else:
-                break
-        if i < 0:
-            found.setdefault(abbr, " ".join(reversed(picked)))
+        head, abbr = m.group(1).strip(), m.group(2)
+        start = _long_form_start(head, abbr)
+        if start is not None:
+            found.setdefault(abbr, " ".join(re.split(r"[\s\-–]+", head[start:])))
     return found
 
 
@@ -125,15 +130,19 @@ class Abbreviations:
 def definition_in(text: str, abbr: str) -> tuple[int, int, str] | None:
     """Where ``text`` defines ``abbr``: "long form (ABBR)" or "ABBR (long form)".
 
-    Returns the span of the whole definition and the long form.
+    Returns the span of the whole definition and the long form as written ("kinh tế-xã hội"):
+    the words whose initials spell the abbreviation, else the last words before it.
     """
     m = re.search(rf"\(\s*{re.escape(abbr)}\s*\)", text)
     if m:
         head = text[:m.start()].rstrip()
-        cut = max(head.rfind(ch) for ch in ",;.:\n(") + 1
-        words = head[cut:].split()[-12:]
-        if words:
-            return head.rfind(words[0], cut), m.end(), " ".join(words)
+        start = _long_form_start(head, abbr)
+        if start is None:
+            cut = max(head.rfind(ch) for ch in ",;.:\n(") + 1
+            words = head[cut:].split()[-12:]
+            start = head.rfind(words[0], cut) if words else None
+        if start is not None:
+            return start, m.end(), head[start:].strip()
     m = re.search(rf"\b{re.escape(abbr)}\s*\(([^()]{{3,160}})\)", text)
     if m:
         return m.start(), m.end(), m.group(1).strip()

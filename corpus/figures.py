@@ -33,6 +33,8 @@ _UNITS = [
     "lần", "bản", "thành viên", "đại biểu", "cơ sở", "bệnh viện", "km đường", "tuyến", "công trình",
     "hợp tác xã", "làng nghề", "chợ", "điểm", "cụm", "khu", "con", "cây", "vụ", "hồ sơ",
 ]
+# Units the text writes after a figure (folded); a counted noun outside it is only a hint.
+KNOWN_UNITS = frozenset(fold(u) for u in _UNITS)
 _UNIT_RE = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
 _NUM = r"\d+(?:[.,]\d+)*"
 _FIRST_WORD = r"(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)"
@@ -95,7 +97,9 @@ def _heading_number(text: str, start: int) -> bool:
     if not text[line_start:start].strip() and re.match(r"\d+[.)]\s", text[start:start + 6]):
         return True
     before = fold(text[max(0, start - 12):start])
-    return bool(re.search(r"\b(dieu|khoan|diem|muc|chuong|phan|phu luc|so|thu|nam)\s*$", before))
+    # "điểm 2" is a point, "thí điểm 01 phường" / "thời điểm" are not
+    return bool(re.search(r"\b(dieu|khoan|(?<!thi )(?<!thoi )(?<!dia )(?<!trong )diem|muc|chuong|phan|phu luc|"
+                          r"so|thu|nam)\s*$", before))
 
 
 def figures(text: str) -> list[Figure]:
@@ -133,6 +137,12 @@ _PERCENT_WORDS = re.compile(r"\b(?:phan tram|percent|percentage|ty le|ti le|rate
 
 # Words after "bao nhiêu" that do not name what is counted.
 _NOT_COUNTERS = frozenset("la dat tang giam con phan ty trieu nghin nguoi so muc lan".split())
+# Classifiers before the counted noun: "mấy ngôi trường" counts "trường".
+_CLASSIFIERS = frozenset("ngoi cai chiec can toa buc quyen tam".split())
+# Spellings of one unit (folded): a question's "mét vuông" is the text's "m2".
+_SAME_UNIT = [frozenset(g) for g in (
+    {"m2", "m²", "met vuong"}, {"m3", "met khoi"}, {"ha", "hecta"}, {"km2", "km²"},
+    {"bac sy/van dan", "bac si/van dan"}, {"m2/nguoi", "m²/nguoi"})]
 
 
 def asked_units(question: str) -> set[str]:
@@ -147,9 +157,11 @@ def asked_units(question: str) -> set[str]:
     if re.search(r"\bbao nhieu phan\b|\bbao nhieu %|phan tram", folded):
         units.add("%")
     if not units:
-        m = re.search(r"\b(?:bao nhieu|mayq)\s+([a-z]+)\b(?!\s*(?:19|20)\d\d)", folded)
+        classifier = "|".join(_CLASSIFIERS)
+        m = re.search(rf"\b(?:bao nhieu|mayq)\s+(?:(?:{classifier})\s+)?([a-z]+)\b(?!\s*(?:19|20)\d\d)", folded)
         if m and m.group(1) not in _NOT_COUNTERS and m.group(1) not in STOPWORDS:
             units.add(m.group(1))
+    units |= {same for u in units for group in _SAME_UNIT if u in group for same in group}
     if _PERCENT_WORDS.search(folded) and not units:
         units.add("%")
     return units
@@ -159,4 +171,4 @@ def unit_agrees(fig: Figure, text: str, units: set[str]) -> bool:
     """The figure is in one of the asked ``units`` (or is followed by the counted noun asked)."""
     unit = fold(fig.unit)
     after = fold(text[fig.end:fig.end + 20]).split()
-    return any(unit == u or u in unit.split() or (after and after[0] == u) for u in units)
+    return any(unit == u or u in re.split(r"[\s/]+", unit) or (after and after[0] == u) for u in units)

@@ -105,7 +105,7 @@ class SentenceTransformerEmbedder:
         self._passage_prompt = "passage" if prompts.get("passage") else None
         self.name = f"st:{Path(model).name if Path(model).exists() else model}"
         self.version = sentence_transformers.__version__
-        dim = self._model.get_sentence_embedding_dimension()
+        dim = getattr(self._model, "get_embedding_dimension", self._model.get_sentence_embedding_dimension)()
         if dim is None:
             raise InputError(f"Mô hình '{model}' không cho biết số chiều vector.")
         self.dim = int(dim)

@@ -16,11 +16,11 @@ import numpy as np
 
 from corpus.abbrev import definition_in
 from corpus.chunker import Chunk, unit_title
-from corpus.figures import asked_units, figures, unit_agrees
+from corpus.figures import KNOWN_UNITS, asked_units, figures, unit_agrees
 from corpus.relations import relations_for
 from corpus.structure import UnitKind, citation_path
 from corpus.targets import Target, TargetValue
-from corpus.text import content_terms
+from corpus.text import content_terms, fold
 from index.store import Index
 from qa.extract import Extract, enumeration, extract
 from qa.locate import Located, Locator, covered_years, plan_year
@@ -30,14 +30,20 @@ from qa.scoring import FEATURES, GATE_FEATURES, AnswerModel, Candidate, Featuriz
 from qa.types import Answer, AnswerPart, Hit, Span
 
 _SIGNER = re.compile(r"\b(ai|nguoi) (da )?ky\b|\bwho signed\b|\bsigned by\b|\bsigner\b")
-_DEFINE = re.compile(r"(?P<abbr>\b[A-ZĐ][A-ZĐ&\-]{1,10}\b)\s+(?:là|la|nghĩa là|nghia la|có nghĩa|co nghia|"
-                     r"được giải thích|duoc giai thich|viết tắt|viet tat|là chỉ số|la chi so)")
+# A word written in capitals: the abbreviation a definition question asks about ("KTXH", "PAR-Index").
+_ABBREVIATION = re.compile(r"(?<![\w-])[A-ZĐ][A-ZĐ&]+(?:-[A-Za-zĐ]+)?(?![\w-])")
 # Answer types whose short answer must be found in the passage (else try the next passage).
 _NEEDS_EXTRACT = (AnswerType.QUANTITY, AnswerType.DURATION, AnswerType.DATE, AnswerType.WHO)
 
 Retrieve = Callable[[Query, int], list[Hit]]
 _UNIT_MATCH = FEATURES.index("unit_match")
 _UNKNOWN_NAME = GATE_FEATURES.index("unknown_name")
+# "ở mục nào", "which article": the kind of unit a where-question wants named.
+_KIND_WORDS = {"dieu": {UnitKind.ARTICLE}, "article": {UnitKind.ARTICLE}, "khoan": {UnitKind.CLAUSE},
+               "clause": {UnitKind.CLAUSE}, "diem": {UnitKind.POINT}, "point": {UnitKind.POINT},
+               "muc": {UnitKind.SECTION, UnitKind.ITEM}, "item": {UnitKind.ITEM}, "section": {UnitKind.SECTION},
+               "chuong": {UnitKind.CHAPTER}, "chapter": {UnitKind.CHAPTER}}
+_ASKED_KIND = re.compile(rf"\b({'|'.join(_KIND_WORDS)}) nao\b|\bwhich ({'|'.join(_KIND_WORDS)})\b")
 _TRIED = 3  # most probable candidates looked at for the short answer the question wants
 
 
@@ -169,7 +175,7 @@ class Answerer:
             plan = plan_year(self.index.documents[chunk.doc_id])
             if (named and not set(query.years) & named) or (not named and plan and plan not in query.years):
                 return Refusal.YEAR
-        units = asked_units(query.text)
+        units = asked_units(query.text) & KNOWN_UNITS  # "bao nhiêu thầy thuốc" may be "bác sỹ": no veto
         if units and query.answer_type is AnswerType.QUANTITY:
             found = figures(cand.text)
             if found and not any(unit_agrees(f, cand.text, units) for f in found):
@@ -192,7 +198,11 @@ class Answerer:
                 found = replace(found, start=found.start + cand.start, end=found.end + cand.start)
             return _Pick(cand, prob, found, None)
         if kind is AnswerType.WHERE:
-            where = ", ".join(citation_path(self.locator.finest(cand.chunk, cand.start, cand.end)))
+            chain = self.locator.finest(cand.chunk, cand.start, cand.end)
+            asked = {k for m in _ASKED_KIND.finditer(query.folded) for w in m.groups() if w for k in _KIND_WORDS[w]}
+            if asked and not {u.kind for u in chain} & asked:
+                return None  # "mục nào của phụ lục": the appendix's own heading does not say which item
+            where = ", ".join(citation_path(chain))
             return _Pick(cand, prob, Extract(cand.start, cand.end, where or cand.chunk.section), None)
         found = extract(kind, cand.text, query)
         if found is None:
@@ -306,18 +316,26 @@ class Answerer:
 
     def _definition_answer(self, query: Query) -> Answer | None:
         """"ATTP là viết tắt của gì", "JCI là gì": the definition written beside it in the text."""
-        m = _DEFINE.search(query.text)
-        if not m or query.answer_type is not AnswerType.DEFINITION:
+        if query.answer_type is not AnswerType.DEFINITION:
             return None
-        abbr = m.group("abbr")
-        for chunk in self.index.chunks:
-            found = definition_in(chunk.text, abbr)
-            if found:
-                a, b, phrase = found
-                text = f"{abbr}: {phrase} — theo {chunk.citation}: “{chunk.text[a:b]}”"
-                return Answer(query.text, text, False, _lead_with(chunk, list(self._retrieve(query, 5))), phrase,
-                              Span(chunk.id, a, b), None, [], query, AnswerType.DEFINITION.value, [], phrase)
+        for abbr in dict.fromkeys(_ABBREVIATION.findall(query.text)):
+            for chunk in self.index.chunks:
+                found = definition_in(chunk.text, abbr)
+                if found:
+                    a, b, phrase = found
+                    return self._defined(query, abbr, phrase, chunk, a, b)
+            # not defined in parentheses: the known long form, where the text spells it out
+            long = self.index.derived.abbreviations.pairs.get(abbr, "")
+            for chunk in self.index.chunks if long else ():
+                m = re.search(rf"(?<!\w){re.escape(fold(long))}(?!\w)", fold(chunk.text), re.IGNORECASE)
+                if m:
+                    return self._defined(query, abbr, long, chunk, m.start(), m.end())
         return None
+
+    def _defined(self, query: Query, abbr: str, phrase: str, chunk: Chunk, a: int, b: int) -> Answer:
+        text = f"{abbr}: {phrase} — theo {chunk.citation}: “{chunk.text[a:b]}”"
+        return Answer(query.text, text, False, _lead_with(chunk, list(self._retrieve(query, 5))), phrase,
+                      Span(chunk.id, a, b), None, [], query, AnswerType.DEFINITION.value, [], phrase)
 
     def _signer_answer(self, query: Query) -> Answer | None:
         """Who signed: the signer in the document's metadata, cited where the text says it."""

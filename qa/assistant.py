@@ -112,7 +112,7 @@ class Assistant:
 
     def search(self, question: str | Query, top_k: int = 5, mode: str = "hybrid",
                filters: Filters | None = None) -> SearchResult:
-        """Ranked passages; a unit reference in the question puts that unit first."""
+        """Ranked passages; a unit reference in the question puts that unit's passages first, best first."""
         check_top_k(top_k)
         if mode not in MODES:
             raise InputError(f"Chế độ tìm kiếm phải là một trong {', '.join(MODES)}, nhận được '{mode}'.")
@@ -124,7 +124,8 @@ class Assistant:
                 pinned += [r for r in loc.rows if keep is None or keep(r)]
         depth = top_k if keep is None else len(self.index.chunks)
         ranked = self.retrievers[mode].retrieve(query, depth + len(pinned))
-        rows = [(r, 1.0) for r in pinned]
+        order = {r: i for i, (r, _) in enumerate(ranked)}  # inside the unit, the best match first
+        rows = [(r, 1.0) for r in sorted(pinned, key=lambda r: order.get(r, len(order)))]
         seen = set(pinned)
         rows += self._prefer_year(query, [(r, s) for r, s in ranked if r not in seen and (keep is None or keep(r))])
         chunks = self.index.chunks

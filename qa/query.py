@@ -63,7 +63,8 @@ _TYPE_PATTERNS: list[tuple[AnswerType, re.Pattern[str]]] = [
         r"what is meant by|"
         r"what does \w+ (?:mean|stand for)|define|definition of|what is an?|what is the meaning)\b")),
     (AnswerType.WHO, re.compile(
-        r"(?:\bai\b|\b(?:co quan|nguoi|don vi|to chuc|ben|chu the|cap|bo|ban|uy ban) nao\b|(?<!chi )\bso nao\b|"
+        r"(?:\bai\b|(?<!dia )\b(?:co quan|nguoi|don vi|to chuc|ben|chu the|cap|bo|ban|uy ban) nao\b|"
+        r"(?<!chi )\bso nao\b|"
         r"\bwho\b|\bwhom\b|"
         r"\bwhich (?:body|agency|authority|organi[sz]ation|office|ministry|person|official|court|level)\b)")),
     (AnswerType.LIST, re.compile(

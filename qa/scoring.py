@@ -58,7 +58,7 @@ FEATURES = (
 )
 # Question-level signals for the answerability gate: the best candidate's features, how far it
 # leads, and what the question itself looks like.
-GATE_FEATURES = ("best_probability", "margin", "coverage", "coverage_pairs", "missing", "slot_conflict",
+GATE_FEATURES = ("best_probability", "margin", "coverage", "coverage_pairs", "missing", "slot_conflict", "unit_match",
                  "cosine", "type_match", "unit_agree", "year_ok", "year_conflict", "known", "question_terms",
                  "unknown_name")
 
@@ -221,7 +221,7 @@ def gate_features(features: np.ndarray, probs: np.ndarray, query: Query, known: 
         values["best_probability"] = float(probs[order[0]])
         values["margin"] = float(probs[order[0]] - (probs[order[1]] if len(order) > 1 else 0.0))
         for name in ("coverage", "coverage_pairs", "missing", "slot_conflict", "cosine", "type_match",
-                     "unit_agree", "year_ok", "year_conflict"):
+                     "unit_agree", "year_ok", "year_conflict", "unit_match"):
             values[name] = best[name]
     return np.array([values[n] for n in GATE_FEATURES])
 

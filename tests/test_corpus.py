@@ -10,10 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from corpus.abbrev import Abbreviations, harvest
+from corpus.abbrev import Abbreviations, definition_in, harvest
 from corpus.accents import AccentRestorer
 from corpus.chunker import ChunkerSettings, chunk_corpus, chunk_document
 from corpus.errors import CorpusError
+from corpus.figures import asked_units, figures, unit_agrees
 from corpus.loader import BUNDLED_CORPUS, clean_text, load_corpus
 from corpus.refs import find_unit_refs
 from corpus.structure import UnitKind, parse_structure
@@ -170,6 +171,29 @@ def test_abbreviations_both_ways(doc):
     assert "bảo hiểm y tế" in ab.expand("tỷ lệ BHYT")
     assert "bảo hiểm y tế" in ab.expand("ty le bhyt")
     assert "BHYT" in ab.expand("ty le bao hiem y te")
+
+
+def test_definition_is_the_words_whose_initials_spell_it():
+    text = "Điều 4. Thông qua dự toán của Ủy ban kiểm tra tài chính-ngân sách (KTTCNS) năm 2025."
+    a, b, phrase = definition_in(text, "KTTCNS")
+    assert phrase == "kiểm tra tài chính-ngân sách"  # as written, hyphen kept; not "Thông qua dự toán…"
+    assert text[a:b] == "kiểm tra tài chính-ngân sách (KTTCNS)"
+    assert harvest(text)["KTTCNS"] == "kiểm tra tài chính ngân sách"
+
+
+def test_figures_after_thi_diem_are_figures_but_point_numbers_are_not():
+    assert [f.text for f in figures("lựa chọn thí điểm 02 trường/xã tại mỗi huyện")] == ["02 trường"]
+    assert figures("theo quy định tại điểm 2 khoản 1") == []
+
+
+@pytest.mark.parametrize(("question", "text"), [
+    ("Mỗi người có bao nhiêu mét vuông nhà ở?", "đạt 25m2/người"),
+    ("Tỉnh xây mấy ngôi trường mới?", "xây dựng 12 trường liên cấp"),
+    ("Diện tích rừng trồng mới bao nhiêu hecta?", "trồng mới 300 ha rừng"),
+])
+def test_a_unit_asked_in_other_words_agrees_with_the_text(question, text):
+    units = asked_units(question)
+    assert any(unit_agrees(f, text, units) for f in figures(text)), (units, figures(text))
 
 
 @pytest.mark.parametrize("question", ["tăng trưởng từ 6,5%", "tu 2024 den 2025", "Bộ Tư pháp", "tư vấn",

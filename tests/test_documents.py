@@ -262,6 +262,18 @@ def test_each_answer_type(law_assistant, question, kind, expected):
     assert expected in answer.short, (answer.short, answer.text)
 
 
+def test_where_question_names_the_kind_of_unit_it_asks_for(plans):
+    answer = plans.ask("Chỉ tiêu giảm số hộ nghèo năm 2025 nằm ở mục nào của phụ lục?")
+    assert answer.answer_type == "where" and not answer.abstained, answer.text
+    assert answer.short.endswith("mục 2"), answer.short  # the item, not the appendix's own heading
+
+
+def test_dia_ban_nao_asks_for_a_place_not_a_body():
+    from qa.query import answer_type_of
+    assert answer_type_of("Thuế khoán tập trung rà soát ở địa bàn nào?") is not AnswerType.WHO
+    assert answer_type_of("Ban nào của HĐND giám sát?") is AnswerType.WHO
+
+
 def test_list_answer_gives_the_items_with_their_lead_in(law_assistant):
     answer = law_assistant.ask("Hồ sơ đề nghị chặt hạ cây gồm những gì?")
     assert answer.answer_type == "list" and not answer.abstained
