@@ -10,9 +10,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-import gradio as gr
 import pytest
-from gradio_client import Client
 
 from qa.types import Answer
 from ui.feedback import FeedbackLog
@@ -24,9 +22,15 @@ ANSWER_KEYS = set(Answer("q", "a", False, []).to_json())
 FEEDBACK_KEYS = {"time", "question", "answer", "citations", "verdict"}
 
 
+def new_client(url: str):
+    """A gradio_client Client (imported here: gradio takes 3 s to import while collecting the fast tests)."""
+    from gradio_client import Client
+    return Client(url, verbose=False)
+
+
 @pytest.fixture(scope="module")
 def client(ui_server):
-    return Client(ui_server.url, verbose=False)
+    return new_client(ui_server.url)
 
 
 def test_first_run_build_showed_progress_and_served_the_page(ui_server):
@@ -103,7 +107,7 @@ def test_twenty_concurrent_clients_are_all_answered(ui_server):
     start = threading.Barrier(20, timeout=60)
 
     def one(i: int) -> dict:
-        c = Client(ui_server.url, verbose=False)
+        c = new_client(ui_server.url)
         start.wait()
         return c.predict(questions[i % 2], api_name="/ask")
 
@@ -163,6 +167,7 @@ def test_feedback_writes_from_two_processes_do_not_interleave(tmp_path):
 
 
 def test_feedback_button_handler_records_the_answer(ui_server):
+    import gradio as gr
     app = ui_server.app
     _, turns, html = app.on_ask("chỉ tiêu hộ nghèo 2024", [])
     assert 'data-verdict="đúng"' in html

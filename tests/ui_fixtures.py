@@ -23,8 +23,6 @@ import pytest
 from conftest import LAWS
 
 from corpus.loader import BUNDLED_CORPUS
-from ui.app import build_app, launch
-from ui.service import assistant_factory
 
 SECOND = "Luat-Thanh-nien"
 
@@ -66,6 +64,9 @@ def _get(url: str) -> int:
 @pytest.fixture(scope="session")
 def ui_server(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """The real app on a free local port, over an index built on first use."""
+    from ui.app import build_app, launch  # gradio takes 3 s to import: not while collecting the fast tests
+    from ui.service import assistant_factory
+
     root = tmp_path_factory.mktemp("ui")
     corpus = root / "corpus"
     shutil.copytree(BUNDLED_CORPUS, corpus)
