@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,14 +42,9 @@ class QAItem:
 
 
 def evidence_spans(evidence: str, docs: list[Document]) -> list[tuple[str, int, int]]:
-    """Every occurrence of ``evidence`` in every document."""
-    spans = []
-    for d in docs:
-        pos = d.text.find(evidence)
-        while pos >= 0:
-            spans.append((d.doc_id, pos, pos + len(evidence)))
-            pos = d.text.find(evidence, pos + 1)
-    return spans
+    """Every occurrence of ``evidence`` in every document (any run of spaces matches any other)."""
+    pattern = re.compile(r"\s+".join(re.escape(w) for w in evidence.split()))
+    return [(d.doc_id, m.start(), m.end()) for d in docs for m in pattern.finditer(d.text)]
 
 
 def _check(row: object, docs: list[Document], seen: set[str]) -> tuple[QAItem | None, list[str]]:
