@@ -35,11 +35,18 @@ lint: install
 	$(BIN)/ruff check corpus index qa ui eval cli tests bench
 	$(BIN)/mypy corpus index qa ui eval cli
 
-eval: install
-	$(BIN)/qa eval
+LAWS_INDEX ?= $${QA_DATA_DIR:-$$HOME/.cache/qa-nghiquyet}/laws-index
 
-bench: install
+eval: install  ## the resolution's Q&A set, then the 96 law questions on an index of the eight laws
+	$(BIN)/qa eval
+	test -e $(LAWS_INDEX) || $(BIN)/qa index build --index $(LAWS_INDEX) --corpus eval/corpora/laws
+	$(BIN)/qa eval --qa eval/data/laws_qa.jsonl --index $(LAWS_INDEX) --retriever hybrid --out eval/out/laws
+
+bench: install  ## speed (bench/RESULTS.md), a growing corpus, tokenisation, answers before/after
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/growth.py
+	$(BIN)/python bench/tokenisation.py
+	$(BIN)/python bench/before_after.py
 
 clean:
 	rm -rf $(VENV) eval/out bench/out artifacts

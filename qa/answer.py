@@ -22,7 +22,7 @@ from corpus.structure import UnitKind, citation_path
 from corpus.targets import Target, TargetValue
 from corpus.text import content_terms, fold
 from index.store import Index
-from qa.extract import Extract, enumeration, extract
+from qa.extract import Extract, enumeration, extract, yes_no
 from qa.locate import Located, Locator, covered_years, plan_year
 from qa.parts import split_question
 from qa.query import AnswerType, Query, is_english
@@ -204,7 +204,10 @@ class Answerer:
                 return None  # "mục nào của phụ lục": the appendix's own heading does not say which item
             where = ", ".join(citation_path(chain))
             return _Pick(cand, prob, Extract(cand.start, cand.end, where or cand.chunk.section), None)
-        found = extract(kind, cand.text, query)
+        if kind is AnswerType.YESNO:  # the unit's title may decide: "Các hành vi bị nghiêm cấm"
+            found = yes_no(cand.text, query, cand.chunk.context.partition(" › ")[2])
+        else:
+            found = extract(kind, cand.text, query)
         if found is None:
             return None if kind in _NEEDS_EXTRACT else _Pick(cand, prob, None, None)
         return _Pick(cand, prob, replace(found, start=found.start + cand.start, end=found.end + cand.start), None)

@@ -31,6 +31,8 @@ _BODY_STOP = re.compile(
     r"nghiên cứu|xây dựng|trình|báo cáo|kêu gọi|thông qua)\b")
 _PLURAL = re.compile(r"\b(?:nhung|cac|bodies|agencies|authorities|organi[sz]ations|offices|ministries)\b")
 _NEGATION = re.compile(r"\b(?:khong duoc|nghiem cam|cam|khong phai|khong co|khong ap dung|khong the|chua)\b")
+# A unit title that forbids its items: "Các hành vi bị nghiêm cấm", "Những việc không được làm".
+_FORBIDDEN = re.compile(r"\b(?:nghiem cam|bi cam|khong duoc)\b")
 _DEFINITION = re.compile(r"\s(?:là|nghĩa là|được hiểu là|bao gồm)\s")
 _ENUM = re.compile(r"(?m)^[ \t]*(?:[a-zđ]\)|\d+\.|[-–•+])[ \t]+\S")
 
@@ -133,15 +135,19 @@ def enumeration(text: str) -> Extract | None:
     return Extract(items[0].start(), len(text), "; ".join(lines))
 
 
-def yes_no(text: str, query: Query) -> Extract | None:
-    """"Có" or "Không" when the sentence decides the question, else None (quote it without a verdict)."""
+def yes_no(text: str, query: Query, heading: str = "") -> Extract | None:
+    """"Có" or "Không" when the sentence decides the question, else None (quote it without a verdict).
+
+    ``heading`` is the title of the unit the sentence belongs to: an item of "Các hành vi bị
+    nghiêm cấm" is forbidden although the item itself has no negation.
+    """
     asked = [v for v in number_values(query.text) if not 1900 <= v <= 2100]
     have = [v for f in figures(text) for v in number_values(f.value)]
     if asked and have:
         verdict = "Có" if all(v in have for v in asked) else "Không"
         return Extract(0, len(text), verdict)
     q_neg = bool(_NEGATION.search(query.folded))
-    t_neg = bool(_NEGATION.search(fold(text)))
+    t_neg = bool(_NEGATION.search(fold(text))) or bool(_FORBIDDEN.search(fold(heading)))
     if not asked:
         return Extract(0, len(text), "Có" if q_neg == t_neg else "Không")
     return None

@@ -101,9 +101,10 @@ def split_question(text: str) -> Split | None:
     if ask is not None and _ASKS.search(fold(left)) is None:
         last = items[-1]
         head = last[:ask.start()].rstrip()
-        cut = last.rfind(" ", 0, len(head)) if fold(head).endswith((" la", " dat")) else ask.start()
+        verb = fold(head).endswith((" la", " dat", " tang", " giam", " chiem"))  # goes with the ask: "tăng bao nhiêu"
+        cut = last.rfind(" ", 0, len(head)) if verb else ask.start()
         items[-1], tail = last[:max(cut, 0)].strip(), " " + last[max(cut, 0):].strip()
-    if len(content_words(left)) >= 2 and all(1 <= len(content_words(it)) <= 14 and not _ASKS.search(fold(it))
+    if len(content_words(left)) >= 1 and all(1 <= len(content_words(it)) <= 14 and not _ASKS.search(fold(it))
                                               for it in items):
         return Split((left + tail, *(_substitute(left, it) + tail for it in items)), certain=False)
     return None

@@ -66,6 +66,12 @@ c) Bản vẽ vị trí cây.
 
 2. Tổ chức, cá nhân không được tự ý chặt hạ cây xanh đô thị.
 
+Điều 6. Các hành vi bị nghiêm cấm
+
+1. Đốt lá cây trên vỉa hè.
+
+2. Đổ chất thải vào gốc cây.
+
 Điều 10a. Cây trồng ưu tiên
 
 1. Trồng cây có bóng mát.
@@ -254,6 +260,7 @@ def test_every_chunk_of_the_laws_cites_its_article():
     ("Cây cổ thụ là gì?", AnswerType.DEFINITION, "cây có tuổi từ 100 năm trở lên"),
     ("Cá nhân có được tự ý chặt hạ cây xanh đô thị không?", AnswerType.YESNO, "Không"),
     ("Điều nào quy định thời hạn cấp phép?", AnswerType.WHERE, "Điều 3"),
+    ("Có được đổ chất thải vào gốc cây không?", AnswerType.YESNO, "Không"),  # an item of "bị nghiêm cấm"
 ])
 def test_each_answer_type(law_assistant, question, kind, expected):
     answer = law_assistant.ask(question)
@@ -366,3 +373,10 @@ def test_copying_a_folder_of_laws_keeps_metadata(tmp_path):
     units = parse_structure(doc.text, doc.profile)
     first = next(u for top in units for _, u in top.walk() if u.kind is UnitKind.ARTICLE)
     assert citation_path((first,)) == ("Điều 1",)
+
+
+def test_coordinated_items_share_the_question_even_when_the_first_is_one_word():
+    from qa.parts import split_question
+    split = split_question("CPI và tổng vốn đầu tư năm 2025 tăng bao nhiêu?")
+    assert split is not None and not split.certain  # kept only if each part finds its own figure
+    assert split.parts == ("CPI tăng bao nhiêu năm 2025", "tổng vốn đầu tư năm 2025 tăng bao nhiêu")
