@@ -347,7 +347,7 @@ def render_markdown(metrics: dict[str, Any]) -> str:
     conv = metrics.get("conversations")
     if conv:
         lines += ["## Hội thoại hai lượt (qua đúng đường của ô chat)", ""]
-        lines += _table(["", "n", "Độ chính xác lượt 2", "Nhận ra câu nối tiếp", "Câu độc lập bị viết lại"],
+        lines += _table(["", "n", "Độ chính xác lượt 2", "Nhận ra câu nối tiếp", "Được viết lại (Hiểu là)"],
                         [[k, str(v["n"]), _f(v["accuracy"]), _f(v.get("detection")), str(v.get("rewritten", "—"))]
                          for k, v in conv.items()])
         lines += [""]

@@ -33,12 +33,17 @@ def is_relevant(chunk: Chunk, item: QAItem) -> bool:
 
 
 def answer_correct(gold: str, answer: str) -> bool:
-    """Every figure of the gold answer is in the answer; without figures, the phrase is."""
+    """Every figure of the gold answer is in the answer; without figures, every phrase is.
+
+    A gold answer lists its parts or items separated by ";" ("UBND Thành phố; Thường trực HĐND
+    Thành phố"): each must appear, in whatever order and with whatever punctuation between.
+    """
     gold_numbers = numbers(gold)
     if gold_numbers:
         have = set(numbers(answer))
         return all(n in have for n in gold_numbers)
-    return fold(gold).strip(" .") in fold(answer)
+    folded = fold(answer)
+    return all(fold(part).strip(" .") in folded for part in gold.split(";") if part.strip(" ."))
 
 
 def _figure_keys(text: str) -> set[tuple[tuple[str, ...], str]]:

@@ -288,3 +288,14 @@ def test_evaluate_writes_report_files(tmp_path, assistant, items):
     assert all(set(r["ranked"]) <= chunk_ids and len(r["ranked"]) <= 10 for r in hybrid.values())
     naive_rows = [r for r in rows if r["retriever"] == "naive"]
     assert all(not (set(r["ranked"]) & chunk_ids) for r in naive_rows)
+
+
+def test_answer_is_right_only_with_every_figure_or_every_listed_part():
+    from eval.runner import answer_correct, exact_match
+    assert answer_correct("300-400 hộ", "Giảm 300-400 hộ nghèo")
+    assert not answer_correct("300-400 hộ", "Giảm 300 hộ nghèo")
+    gold = "UBND Thành phố; Thường trực HĐND Thành phố"
+    assert answer_correct(gold, "• giám sát: Thường trực HĐND Thành phố\n• thực hiện: UBND Thành phố")
+    assert not answer_correct(gold, "UBND Thành phố tổ chức thực hiện")
+    assert answer_correct("Hoài Đức, Thanh Trì", "hai huyện hoai duc, thanh tri")  # folded, as typed
+    assert exact_match("dưới 4%", "dưới 4 %") and not exact_match("dưới 4%", "4-5%")
