@@ -4,7 +4,7 @@
 
 Runs the Q&A set through ``Assistant.ask`` of the code at ``--rev`` (extracted with
 ``git archive``, run in a subprocess on an index it builds itself) and of the current code,
-judges both with the current answer metric, and writes ``eval/out/before_after.md``:
+judges both with the current answer metric, and writes ``eval/out/before_after_<split>.md``:
 accuracy per style for both, and an exact McNemar test on the questions one gets right and
 the other wrong (scipy's binomial test on the discordant pairs).
 """
@@ -75,12 +75,19 @@ def main() -> None:
         b = sum(ok["before"][i] for i in idx) / len(idx)
         n = sum(ok["now"][i] for i in idx) / len(idx)
         lines.append(f"| {'**all**' if style == 'all' else style} | {len(idx)} | {b:.3f} | {n:.3f} |")
+    answerable = [i for i, it in enumerate(items) if it.answerable]
+    unanswerable = [i for i, it in enumerate(items) if not it.answerable]
+    for label, idx in (("wrong refusals (answerable refused)", answerable),
+                       ("unanswerable refused", unanswerable)):
+        if idx:
+            b, n = (sum(runs[k][i]["abstained"] for i in idx) / len(idx) for k in ("before", "now"))
+            lines.append(f"| {label} | {len(idx)} | {b:.3f} | {n:.3f} |")
     gained = sum(n and not b for b, n in zip(ok["before"], ok["now"], strict=True))
     lost = sum(b and not n for b, n in zip(ok["before"], ok["now"], strict=True))
     p = binomtest(gained, gained + lost, 0.5).pvalue if gained + lost else 1.0
     lines += ["", f"Exact McNemar test: {gained} questions now right that were wrong, {lost} now wrong that were "
                   f"right; two-sided p = {p:.2g}."]
-    out = ROOT / "eval" / "out" / "before_after.md"
+    out = ROOT / "eval" / "out" / f"before_after_{args.split}.md"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines) + "\n", "utf-8")
     print("\n".join(lines))

@@ -123,7 +123,7 @@ class Abbreviations:
         extra = [long for abbr, long in self._free.items() if abbr in words]
         extra += [long for abbr, long in self._strict.items() if abbr in capitals]
         extra += [abbr for long, abbr in self._by_long.items()
-                  if re.search(rf"(?<!\w){re.escape(long)}(?!\w)", folded)]
+                  if long in folded and re.search(rf"(?<!\w){re.escape(long)}(?!\w)", folded)]
         return list(dict.fromkeys(extra))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from corpus.text import STOPWORDS, canonical_number, fold, fold_question
 
@@ -104,6 +105,11 @@ def _heading_number(text: str, start: int) -> bool:
 
 def figures(text: str) -> list[Figure]:
     """Figures in ``text``, leaving out dates, document numbers, bare years and heading numbers."""
+    return list(_figures(text))
+
+
+@lru_cache(maxsize=20_000)  # the same passages come back question after question
+def _figures(text: str) -> tuple[Figure, ...]:
     dates = [m.span() for m in _DATE.finditer(text)]
     out = []
     for m in FIGURE.finditer(text):
@@ -124,7 +130,7 @@ def figures(text: str) -> list[Figure]:
         start = m.start("cmp") if m.group("cmp") else vstart
         end = m.end("post") if m.group("post") else (m.end("unit") if unit else m.end("val"))
         out.append(Figure(start, end, text[start:end], val.strip(), unit, (m.group("cmp") or "").strip()))
-    return out
+    return tuple(out)
 
 
 def dates(text: str) -> list[tuple[int, int]]:
@@ -152,7 +158,7 @@ def asked_units(question: str) -> set[str]:
     its first word ("can", "mw"): the figure must be followed by it.
     """
     folded = fold_question(question)
-    units = {fold(u) for u in _UNITS if u not in ("%", "người") and re.search(
+    units = {fold(u) for u in _UNITS if u not in ("%", "người") and fold(u) in folded and re.search(
         rf"\b(?:bao nhieu|mayq|how many|how much)\s+{re.escape(fold(u))}(?!\w)(?!\s*(?:19|20)\d\d)", folded)}
     if re.search(r"\bbao nhieu phan\b|\bbao nhieu %|phan tram", folded):
         units.add("%")

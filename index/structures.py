@@ -68,6 +68,17 @@ class LexicalIndex:
             out[self._indices[a:b]] += self._data[a:b]
         return out
 
+    def rows_with_all(self, terms: Sequence[str]) -> np.ndarray:
+        """Rows (ascending) whose text has every one of ``terms``; none when a term is unknown."""
+        rows: np.ndarray | None = None
+        for term in dict.fromkeys(terms):
+            col = self._vocab.get(term)
+            if col is None:
+                return np.zeros(0, dtype=np.int64)
+            have = self._indices[self._indptr[col]:self._indptr[col + 1]]
+            rows = have if rows is None else np.intersect1d(rows, have)
+        return np.zeros(0, dtype=np.int64) if rows is None else np.unique(rows)
+
     def search(self, terms: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]:
         """Top ``k`` (scores, row ids) with a positive score, best first."""
         scores = self.scores(terms)

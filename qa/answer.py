@@ -321,18 +321,19 @@ class Answerer:
         """"ATTP là viết tắt của gì", "JCI là gì": the definition written beside it in the text."""
         if query.answer_type is not AnswerType.DEFINITION:
             return None
+        lexical, chunks = self.index.lexical, self.index.chunks
         for abbr in dict.fromkeys(_ABBREVIATION.findall(query.text)):
-            for chunk in self.index.chunks:
-                found = definition_in(chunk.text, abbr)
+            for row in lexical.rows_with_all(lexical.query_terms(abbr)):  # only passages that name it
+                found = definition_in(chunks[row].text, abbr)
                 if found:
                     a, b, phrase = found
-                    return self._defined(query, abbr, phrase, chunk, a, b)
+                    return self._defined(query, abbr, phrase, chunks[row], a, b)
             # not defined in parentheses: the known long form, where the text spells it out
             long = self.index.derived.abbreviations.pairs.get(abbr, "")
-            for chunk in self.index.chunks if long else ():
-                m = re.search(rf"(?<!\w){re.escape(fold(long))}(?!\w)", fold(chunk.text), re.IGNORECASE)
+            for row in lexical.rows_with_all(lexical.query_terms(long)) if long else ():
+                m = re.search(rf"(?<!\w){re.escape(fold(long))}(?!\w)", fold(chunks[row].text), re.IGNORECASE)
                 if m:
-                    return self._defined(query, abbr, long, chunk, m.start(), m.end())
+                    return self._defined(query, abbr, long, chunks[row], m.start(), m.end())
         return None
 
     def _defined(self, query: Query, abbr: str, phrase: str, chunk: Chunk, a: int, b: int) -> Answer:
