@@ -664,7 +664,12 @@ def write_report(R: dict, out: str) -> None:
     R["notes"] = [n.replace("RSS per run via os.wait4.", "Peak RSS per run via /usr/bin/time -f %M.")
                   for n in R["notes"]]
     R["targets"] = targets(R)
-    Path(out).write_text(report(R), "utf-8")
+    text = report(R)
+    old = Path(out).read_text("utf-8") if Path(out).exists() else ""
+    start, end = "<!-- growth:start -->", "<!-- growth:end -->"  # bench/growth.py's section stays
+    if start in old and end in old:
+        text = text.rstrip() + "\n\n" + old[old.index(start):old.index(end) + len(end)] + "\n"
+    Path(out).write_text(text, "utf-8")
     print(f"wrote {out}", flush=True)
 
 
