@@ -322,15 +322,20 @@ class Answerer:
         if query.answer_type is not AnswerType.DEFINITION:
             return None
         lexical, chunks = self.index.lexical, self.index.chunks
+        docs = set(query.filters.doc_ids or query.documents)  # the documents asked about, if any
+
+        def rows(terms: list[str]) -> list[int]:  # only passages that name it, in those documents
+            return [r for r in lexical.rows_with_all(terms) if not docs or chunks[r].doc_id in docs]
+
         for abbr in dict.fromkeys(_ABBREVIATION.findall(query.text)):
-            for row in lexical.rows_with_all(lexical.query_terms(abbr)):  # only passages that name it
+            for row in rows(lexical.query_terms(abbr)):
                 found = definition_in(chunks[row].text, abbr)
                 if found:
                     a, b, phrase = found
                     return self._defined(query, abbr, phrase, chunks[row], a, b)
             # not defined in parentheses: the known long form, where the text spells it out
             long = self.index.derived.abbreviations.pairs.get(abbr, "")
-            for row in lexical.rows_with_all(lexical.query_terms(long)) if long else ():
+            for row in rows(lexical.query_terms(long)) if long else ():
                 m = re.search(rf"(?<!\w){re.escape(fold(long))}(?!\w)", fold(chunks[row].text), re.IGNORECASE)
                 if m:
                     return self._defined(query, abbr, long, chunks[row], m.start(), m.end())

@@ -380,3 +380,15 @@ def test_coordinated_items_share_the_question_even_when_the_first_is_one_word():
     split = split_question("CPI và tổng vốn đầu tư năm 2025 tăng bao nhiêu?")
     assert split is not None and not split.certain  # kept only if each part finds its own figure
     assert split.parts == ("CPI tăng bao nhiêu năm 2025", "tổng vốn đầu tư năm 2025 tăng bao nhiêu")
+
+
+def test_definition_comes_from_the_document_asked_about(tmp_path):
+    one = "NGHỊ QUYẾT\n\nĐiều 1. Thông qua Chương trình phát triển đô thị (CTĐT) của tỉnh.\n"
+    two = "QUYẾT ĐỊNH\n\nĐiều 1. Phê duyệt Chương trình đào tạo (CTĐT) cho cán bộ.\n"
+    _write(tmp_path / "corpus", "nq-do-thi", one)
+    _write(tmp_path / "corpus", "qd-dao-tao", two)
+    embedder = HashEmbedder()
+    assistant = Assistant(build_index(tmp_path / "index", embedder, tmp_path / "corpus"), embedder)
+    for doc_id, phrase in (("nq-do-thi", "phát triển đô thị"), ("qd-dao-tao", "đào tạo")):
+        answer = assistant.ask("CTĐT là viết tắt của gì?", Filters(doc_ids=(doc_id,)))
+        assert answer.answer_type == "definition" and phrase in answer.short, answer.text
