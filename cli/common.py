@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import time
@@ -31,21 +32,24 @@ JSON = click.option("--json", "as_json", is_flag=True, help="In kết quả dạ
 
 
 def filter_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """``--doc``, ``--kind``, ``--body``, ``--year``, ``--part``: which documents may be drawn on."""
+    """``--doc``, ``--kind``, ``--body``, ``--year``, ``--part``: which documents may be drawn on.
+
+    The command receives them as one ``filters`` argument: a :class:`qa.query.Filters`, or None
+    when none was given.
+    """
+    @functools.wraps(fn)
+    def with_filters(*args: Any, doc: tuple[str, ...], kind: tuple[str, ...], body: tuple[str, ...],
+                     year: tuple[str, ...], part: tuple[str, ...], **kwargs: Any) -> Any:
+        from qa.query import Filters
+
+        chosen = Filters(tuple(doc), tuple(kind), tuple(body), tuple(year), tuple(part))
+        return fn(*args, filters=None if chosen == Filters() else chosen, **kwargs)
+
     for name, help_text in (("part", "Chỉ một phần: \"Điều 2\", \"Phụ lục\"…"), ("year", "Năm của văn bản (2024…)."),
                             ("body", "Cơ quan ban hành."), ("kind", "Loại văn bản (Luật, Nghị quyết…)."),
                             ("doc", "Mã văn bản (xem qa corpus list).")):
-        fn = click.option(f"--{name}", f"{name}_filter", multiple=True, help=help_text)(fn)
-    return fn
-
-
-def filters_from(doc: tuple[str, ...], kind: tuple[str, ...], body: tuple[str, ...], year: tuple[str, ...],
-                 part: tuple[str, ...]) -> Any:
-    """The :class:`qa.query.Filters` the options say (None when none was given)."""
-    from qa.query import Filters
-
-    chosen = Filters(tuple(doc), tuple(kind), tuple(body), tuple(year), tuple(part))
-    return None if chosen == Filters() else chosen
+        with_filters = click.option(f"--{name}", name, multiple=True, help=help_text)(with_filters)
+    return with_filters
 
 
 def index_options(fn: Callable[..., Any]) -> Callable[..., Any]:

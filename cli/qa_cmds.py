@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -15,7 +15,6 @@ from cli.common import (
     emit_json,
     fail,
     filter_options,
-    filters_from,
     index_options,
     open_assistant,
     read_questions,
@@ -23,6 +22,9 @@ from cli.common import (
 )
 from corpus.errors import QAError
 from qa.retrieve import MODES
+
+if TYPE_CHECKING:
+    from qa.query import Filters
 
 
 def _run_many(questions: list[str], fn: Callable[[str], dict[str, Any]]) -> None:
@@ -48,6 +50,23 @@ def _questions(question: str | None, question_file: Path | None) -> list[str]:
     return [question]
 
 
+def _respond(question: str | None, question_file: Path | None, as_json: bool, index_dir: Path | None,
+             corpus_dir: Path | None, embedder: str, call: Callable[[Any, str], Any],
+             show: Callable[[Any], None]) -> None:
+    """``call(assistant, question)`` for one question (printed by ``show`` or as JSON) or a file of them."""
+    questions = _questions(question, question_file)
+    with user_errors():
+        assistant = open_assistant(index_dir, corpus_dir, embedder)
+        if question_file:
+            _run_many(questions, lambda q: call(assistant, q).to_json())
+            return
+        result = call(assistant, questions[0])
+    if as_json:
+        emit_json(result.to_json())
+    else:
+        show(result)
+
+
 @click.command("search")
 @click.argument("question", required=False)
 @click.option("--top-k", default=5, show_default=True, type=int, help="Số đoạn trả về.")
@@ -57,24 +76,12 @@ def _questions(question: str | None, question_file: Path | None) -> list[str]:
 @filter_options
 @index_options
 def search_cmd(question: str | None, top_k: int, mode: str, question_file: Path | None, as_json: bool,
-               doc_filter: tuple[str, ...], kind_filter: tuple[str, ...], body_filter: tuple[str, ...],
-               year_filter: tuple[str, ...], part_filter: tuple[str, ...],
-               index_dir: Path | None, corpus_dir: Path | None, embedder: str) -> None:
+               filters: Filters | None, index_dir: Path | None, corpus_dir: Path | None, embedder: str) -> None:
     """Tìm các đoạn liên quan (theo từ, nghĩa, hoặc "khoản 6 Điều 2"), lọc theo văn bản, loại, cơ quan, năm."""
     from cli.render import print_hits
 
-    questions = _questions(question, question_file)
-    chosen = filters_from(doc_filter, kind_filter, body_filter, year_filter, part_filter)
-    with user_errors():
-        assistant = open_assistant(index_dir, corpus_dir, embedder)
-        if question_file:
-            _run_many(questions, lambda q: assistant.search(q, top_k, mode, chosen).to_json())
-            return
-        result = assistant.search(questions[0], top_k, mode, chosen)
-    if as_json:
-        emit_json(result.to_json())
-    else:
-        print_hits(result)
+    _respond(question, question_file, as_json, index_dir, corpus_dir, embedder,
+             lambda assistant, q: assistant.search(q, top_k, mode, filters), print_hits)
 
 
 @click.command("ask")
@@ -83,25 +90,13 @@ def search_cmd(question: str | None, top_k: int, mode: str, question_file: Path 
 @JSON
 @filter_options
 @index_options
-def ask_cmd(question: str | None, question_file: Path | None, as_json: bool,
-            doc_filter: tuple[str, ...], kind_filter: tuple[str, ...], body_filter: tuple[str, ...],
-            year_filter: tuple[str, ...], part_filter: tuple[str, ...],
+def ask_cmd(question: str | None, question_file: Path | None, as_json: bool, filters: Filters | None,
             index_dir: Path | None, corpus_dir: Path | None, embedder: str) -> None:
     """Trả lời ngắn kèm trích dẫn; nói rõ khi văn bản không đề cập."""
     from cli.render import print_answer
 
-    questions = _questions(question, question_file)
-    chosen = filters_from(doc_filter, kind_filter, body_filter, year_filter, part_filter)
-    with user_errors():
-        assistant = open_assistant(index_dir, corpus_dir, embedder)
-        if question_file:
-            _run_many(questions, lambda q: assistant.ask(q, chosen).to_json())
-            return
-        answer = assistant.ask(questions[0], chosen)
-    if as_json:
-        emit_json(answer.to_json())
-    else:
-        print_answer(answer)
+    _respond(question, question_file, as_json, index_dir, corpus_dir, embedder,
+             lambda assistant, q: assistant.ask(q, filters), print_answer)
 
 
 @click.command("targets")
