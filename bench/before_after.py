@@ -1,6 +1,6 @@
 """Answers before and after this change, question by question, with a paired significance test.
 
-    python bench/before_after.py [--rev 1f11d92] [--split test]
+    python bench/before_after.py [--rev REV] [--split test]
 
 Runs the Q&A set through ``Assistant.ask`` of the code at ``--rev`` (extracted with
 ``git archive``, run in a subprocess on an index it builds itself) and of the current code,
@@ -21,6 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+from growth import BEFORE, code_at  # noqa: E402
 
 ASK_ALL = r"""
 import json, sys
@@ -44,7 +46,7 @@ def answers(code: Path, work: Path, questions: list[str], name: str) -> list[dic
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--rev", default="1f11d92")
+    ap.add_argument("--rev", default=BEFORE)
     ap.add_argument("--split", default="all", choices=["all", "train", "test"])
     args = ap.parse_args()
     from scipy.stats import binomtest
@@ -55,10 +57,7 @@ def main() -> None:
 
     items = [it for it in load_qa(DEFAULT_QA, load_corpus()) if args.split == "all" or it.split == args.split]
     work = Path(tempfile.mkdtemp(prefix="qa-before-after-"))
-    old = work / "before"
-    old.mkdir()
-    archive = subprocess.run(["git", "archive", args.rev], cwd=ROOT, capture_output=True, check=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
+    old = code_at(args.rev, work / "before")
     questions = [it.question for it in items]
     runs = {"before": answers(old, work, questions, "before"), "now": answers(ROOT, work, questions, "now")}
 

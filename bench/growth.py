@@ -207,12 +207,17 @@ print(json.dumps({"ask_s": lat}))
 """
 
 
+def code_at(rev: str, folder: Path) -> Path:
+    """The repository's files at commit ``rev``, extracted into ``folder`` (git archive)."""
+    folder.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", rev], cwd=ROOT, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder
+
+
 def first_time(work: Path, questions: list[str], log) -> dict:
     """90 never-asked questions, once each, in a fresh process: this code and the code before."""
-    old = work / "before"
-    old.mkdir()
-    archive = subprocess.run(["git", "archive", BEFORE], cwd=ROOT, capture_output=True, check=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
+    old = code_at(BEFORE, work / "before")
     out: dict = {}
     for name, code in (("before", old), ("now", ROOT)):
         env = {**os.environ, "PYTHONPATH": str(code), "QA_DATA_DIR": str(work / f"data-{name}")}
