@@ -336,7 +336,7 @@ class Answerer:
             # not defined in parentheses: the known long form, where the text spells it out
             long = self.index.derived.abbreviations.pairs.get(abbr, "")
             for row in rows(lexical.query_terms(long)) if long else ():
-                m = re.search(rf"(?<!\w){re.escape(fold(long))}(?!\w)", fold(chunks[row].text), re.IGNORECASE)
+                m = re.search(rf"(?<!\w){re.escape(fold(long))}(?!\w)", fold(chunks[row].text))  # fold lowercases
                 if m:
                     return self._defined(query, abbr, long, chunks[row], m.start(), m.end())
         return None

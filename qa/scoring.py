@@ -220,9 +220,7 @@ def gate_features(features: np.ndarray, probs: np.ndarray, query: Query, known: 
         best = dict(zip(FEATURES, features[order[0]], strict=True))
         values["best_probability"] = float(probs[order[0]])
         values["margin"] = float(probs[order[0]] - (probs[order[1]] if len(order) > 1 else 0.0))
-        for name in ("coverage", "coverage_pairs", "missing", "slot_conflict", "cosine", "type_match",
-                     "unit_agree", "year_ok", "year_conflict", "unit_match"):
-            values[name] = best[name]
+        values.update((name, best[name]) for name in GATE_FEATURES if name in best)  # the best candidate's own
     return np.array([values[n] for n in GATE_FEATURES])
 
 
