@@ -84,12 +84,18 @@ class Answerer:
 
     def __init__(self, index: Index, locator: Locator, retrieve: Retrieve,
                  query_vector: Callable[[Query], np.ndarray], known_share: Callable[[Query], float],
-                 year_of: Callable[[str], str | None], model: AnswerModel | None = None) -> None:
-        """Answer over ``index``; ``retrieve(query, k)`` gives ranked passages for a question."""
+                 year_of: Callable[[str], str | None], model: AnswerModel | None = None,
+                 prefetch: Callable[[Sequence[Query]], None] = lambda queries: None) -> None:
+        """Answer over ``index``; ``retrieve(query, k)`` gives ranked passages for a question.
+
+        ``prefetch(queries)`` may embed several questions at once before ``query_vector`` asks
+        for them one by one (the parts of a two-part question).
+        """
         self.index = index
         self.locator = locator
         self._retrieve = retrieve
         self._query_vector = query_vector
+        self._prefetch = prefetch
         self._known = known_share
         self.model = model or AnswerModel.load()
         self.featurizer = Featurizer(index, index.derived.abbreviations.expand, year_of, self._in_unit)
@@ -371,14 +377,15 @@ class Answerer:
         from qa.query import make_query
 
         derived = self.index.derived
-        answers = []
+        subs = []
         for text in parts:
             try:
                 sub = make_query(text, derived.abbreviations, derived.restorer, self.index.documents.values())
             except ValueError:
                 return None
-            sub = replace(sub, filters=query.filters, documents=sub.documents or query.documents)
-            answers.append(self._single(sub))
+            subs.append(replace(sub, filters=query.filters, documents=sub.documents or query.documents))
+        self._prefetch(subs if certain else [*subs, query])  # an uncertain split may fall back to the whole
+        answers = [self._single(sub) for sub in subs]
         if not certain and not self._distinct_figures(query, answers):
             return None
         lines, hits, notes, figures = [], [], [], []

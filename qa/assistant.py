@@ -136,7 +136,7 @@ class Assistant:
     def answerer(self) -> Answerer:
         """The extractive answerer over this index."""
         return Answerer(self.index, self.locator, lambda q, k: self.search(q, k).hits, self._dense.query_vector,
-                        self._lexical.known_share, self.years.get)
+                        self._lexical.known_share, self.years.get, prefetch=self._dense.prefetch)
 
     def ask(self, question: str | Query, filters: Filters | None = None, previous: Answer | None = None) -> Answer:
         """A short cited answer, or a clear "not in the documents" with the closest passages.

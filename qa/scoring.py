@@ -104,10 +104,21 @@ class Featurizer:
         self._year_of = year_of
         self._in_unit = in_unit
         self._max_idf = math.log(1 + len(index.chunks))
+        self._seg_terms: dict[int, tuple[frozenset[str], frozenset[str]]] = {}  # bounded by the index
 
     def clear_caches(self) -> None:
         """Forget term sets of earlier segments."""
         _terms.cache_clear()
+        self._seg_terms.clear()
+
+    def _segment_terms(self, chunk: Chunk, row: int, seg: int, text: str) -> tuple[frozenset[str], frozenset[str]]:
+        """The segment's terms (abbreviations expanded) and those with its headings and lead-in."""
+        cached = self._seg_terms.get(seg)
+        if cached is None:
+            own = _terms(" ".join([text, *self._expand(text)]))
+            cached = own, own | _terms(" ".join([chunk.context, self._lead(row, seg)]))
+            self._seg_terms[seg] = cached
+        return cached
 
     def _weights(self, terms: frozenset[str]) -> dict[str, float]:
         return {t: self.index.lexical.idf(t) for t in terms}
@@ -141,8 +152,7 @@ class Featurizer:
                 text = chunk.text[a:b]
                 if len(re.findall(r"\w+", text)) < 3:
                     continue
-                own = _terms(" ".join([text, *self._expand(text)]))
-                around = own | _terms(" ".join([chunk.context, self._lead(row, seg)]))
+                own, around = self._segment_terms(chunk, row, seg, text)
                 matched = sum(w for t, w in weights.items() if t in around)
                 headings = chunk.context.split(" › ", 1)[1] if " › " in chunk.context else ""
                 named_years = covered_years(f"{headings} {text}")  # not the title's issue date

@@ -365,6 +365,19 @@ def test_two_part_question_gives_one_line_per_part(plans):
     assert answer.figure == "7%; 300 hộ"
 
 
+def test_parts_of_a_question_are_embedded_together_and_once(plans, monkeypatch):
+    """One model call for both parts (cheaper than one call each), and no question embedded twice."""
+    calls: list[list[str]] = []
+    embedder = plans._dense._embedder
+    real = embedder.embed_queries
+    monkeypatch.setattr(embedder, "embed_queries", lambda texts: calls.append(list(texts)) or real(texts))
+    plans.clear_caches()
+    question = "Năm 2025 tốc độ tăng trưởng kinh tế là bao nhiêu và giảm bao nhiêu hộ nghèo?"
+    first = plans.ask(question)
+    assert len(calls) == 1 and len(calls[0]) == 2
+    assert plans.ask(question) == first and len(calls) == 1
+
+
 def test_copying_a_folder_of_laws_keeps_metadata(tmp_path):
     shutil.copy2(LAWS / "Luat-Thanh-nien.txt", tmp_path / "Luat-Thanh-nien.txt")
     doc = load_corpus(tmp_path)[0]  # no sidecar: the header and signature give the metadata
