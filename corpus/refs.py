@@ -141,6 +141,9 @@ def document_names(doc: Document) -> list[str]:
     names = set()
     if subject and kind and subject.startswith(kind + " ") and len(subject) <= 80:
         names.add(subject)
+        year = issue_year(doc)
+        if year:  # "Bộ luật Dân sự 2015", "Luật Thanh niên năm 2020"
+            names.update({f"{subject} {year}", f"{subject} nam {year}"})
     if number:
         names.add(number)
         if kind:
@@ -148,6 +151,15 @@ def document_names(doc: Document) -> list[str]:
             names.update({f"{kind} {number}", f"{kind} so {number}", f"{kind} {head}", f"{kind} so {head}"})
     names.add(fold(doc.doc_id))
     return sorted((n for n in names if len(n) >= 4), key=len, reverse=True)
+
+
+def issue_year(doc: Document) -> str | None:
+    """The year ``doc`` was issued: from its date, else from its number ("91/2015/QH13")."""
+    for field, pattern in (("ngay_ban_hanh", r"\b((?:19|20)\d{2})\b"), ("so_hieu", r"/((?:19|20)\d{2})/")):
+        found = re.search(pattern, doc.metadata.get(field, ""))
+        if found:
+            return found.group(1)
+    return None
 
 
 def find_documents(text: str, docs: Iterable[Document]) -> list[tuple[Document, int, int]]:

@@ -22,7 +22,7 @@ from corpus.structure import UnitKind, citation_path
 from corpus.targets import Target, TargetValue
 from corpus.text import content_terms, fold
 from index.store import Index
-from qa.extract import Extract, enumeration, extract, yes_no
+from qa.extract import Extract, enumeration, extract, inline_list, yes_no
 from qa.locate import Located, Locator, covered_years, plan_year
 from qa.parts import split_question
 from qa.query import AnswerType, Query, is_english
@@ -197,9 +197,8 @@ class Answerer:
             pos = cand.chunk.text.find(value.text)
             if pos >= 0:
                 return _Pick(cand, prob, Extract(pos, pos + len(value.text), value.text, value.text), target)
-        if kind is AnswerType.LIST:
-            tail = cand.chunk.text[cand.start:]
-            found = enumeration(tail) or enumeration(cand.text)
+        if kind is AnswerType.LIST:  # the sentence's own list, else the items that follow it
+            found = inline_list(cand.text) or enumeration(cand.chunk.text[cand.start:]) or enumeration(cand.text)
             if found is not None:
                 found = replace(found, start=found.start + cand.start, end=found.end + cand.start)
             return _Pick(cand, prob, found, None)

@@ -135,6 +135,20 @@ def enumeration(text: str) -> Extract | None:
     return Extract(items[0].start(), len(text), "; ".join(lines))
 
 
+_INLINE_LEAD = re.compile(r"\b(?:bao gom|gom|gom co|la)\s*:\s*|\b(?:bao gom|gom)\s+(?=[^,.;]*,)")
+
+
+def inline_list(text: str) -> Extract | None:
+    """Items one sentence lists after its lead-in: "Hàng thừa kế thứ nhất gồm: vợ, chồng, cha đẻ…"."""
+    lead = _INLINE_LEAD.search(fold(text))
+    if lead is None:
+        return None
+    items = text[lead.end():].rstrip(" ;.\n")
+    if items.count(",") < 1 or "\n" in items:
+        return None
+    return Extract(lead.end(), lead.end() + len(items), items)
+
+
 def yes_no(text: str, query: Query, heading: str = "") -> Extract | None:
     """"Có" or "Không" when the sentence decides the question, else None (quote it without a verdict).
 

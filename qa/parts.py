@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from corpus.figures import YEAR
 from corpus.text import content_words, fold, has_diacritics
 
-_SEPARATORS = re.compile(r"\s*(?:;|,\s*(?:va|con)\s|,\s|\s(?:va|cung voi|voi|so voi|dong thoi|and|versus|vs\.?|"
+_SEPARATORS = re.compile(r"\s*(?:;|,\s*(?:va|con)\s|,\s|(?<!doi)\s(?:va|cung voi|voi|so voi|dong thoi|and|versus|vs\.?|"
                          r"compared (?:with|to))\s)\s*")
 _COMPARE = re.compile(r"\b(?:so voi|so sanh|lan luot|moi noi|tung|hai cho|ca hai|khac nhau|khop|compare|"
                       r"respectively|each|both)\b")

@@ -10,7 +10,7 @@ one document's wording.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -63,12 +63,13 @@ _TYPE_PATTERNS: list[tuple[AnswerType, re.Pattern[str]]] = [
         r"what is meant by|"
         r"what does \w+ (?:mean|stand for)|define|definition of|what is an?|what is the meaning)\b")),
     (AnswerType.WHO, re.compile(
-        r"(?:\bai\b|(?<!dia )\b(?:co quan|nguoi|don vi|to chuc|ben|chu the|cap|bo|ban|uy ban) nao\b|"
+        r"(?:(?<!nhung )\bai\b|(?<!dia )\b(?:co quan|nguoi|don vi|to chuc|ben|chu the|cap|bo|ban|uy ban) nao\b|"
         r"(?<!chi )\bso nao\b|"
         r"\bwho\b|\bwhom\b|"
         r"\bwhich (?:body|agency|authority|organi[sz]ation|office|ministry|person|official|court|level)\b)")),
     (AnswerType.LIST, re.compile(
-        r"\b(?:gom nhung|bao gom nhung|bao gom gi|gom gi|nhung (?:gi|noi dung nao|hanh vi nao|viec nao|quyen nao|"
+        r"\b(?:gom nhung|bao gom nhung|nhung ai|bao gom gi|gom gi|"
+        r"nhung (?:gi|noi dung nao|hanh vi nao|viec nao|quyen nao|"
         r"nghia vu nao|truong hop nao|loai nao|chi so nao|doi tuong nao|nhiem vu nao|linh vuc nao|yeu cau gi|"
         r"\w+ \w+ nao|\w+ nao)|cac \w+(?: \w+)? nao|"
         r"liet ke|what are the|list the|which \w+s are)\b")),
@@ -180,6 +181,12 @@ def validate_question(question: object) -> str:
     return text
 
 
+def _asked_years(folded: str, named: Sequence[tuple[object, int, int]]) -> tuple[str, ...]:
+    """Years the question asks about: not those inside a document's name ("Bộ luật Dân sự 2015")."""
+    return tuple(dict.fromkeys(m.group() for m in YEAR.finditer(folded)
+                               if not any(a <= m.start() and m.end() <= b for _, a, b in named)))
+
+
 def make_query(question: str, abbreviations: Abbreviations, restorer: AccentRestorer | None = None,
                documents: Iterable[Document] = ()) -> Query:
     """Validate and analyse a question."""
@@ -199,5 +206,5 @@ def make_query(question: str, abbreviations: Abbreviations, restorer: AccentRest
         answer_type = AnswerType.CLAUSE
     return Query(text=text, folded=fold(text), expanded=expanded, has_diacritics=accented,
                  restored=restored if restored != text else "", unit_ref=unit_ref,
-                 documents=tuple(d.doc_id for d, _, _ in named), years=tuple(dict.fromkeys(YEAR.findall(text))),
+                 documents=tuple(d.doc_id for d, _, _ in named), years=_asked_years(fold(text), named),
                  answer_type=answer_type, terms=frozenset(content_terms(expanded)), about_unit_only=only)

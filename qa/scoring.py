@@ -26,7 +26,7 @@ import numpy as np
 from corpus.chunker import Chunk
 from corpus.figures import asked_units, figures, unit_agrees
 from corpus.io import read_json
-from corpus.text import content_terms, fold
+from corpus.text import STOPWORDS_ACCENTED, content_terms, fold
 from index.store import Index
 from qa.extract import has_type
 from qa.locate import covered_years
@@ -336,9 +336,13 @@ def unknown_name(text: str, vocabulary: Container[str]) -> float:
             runs.append([(word, m.start())])
         previous_end = m.end()
     for run in runs:
-        starts_sentence = run[0][1] == 0 or text[:run[0][1]].rstrip().endswith((".", "?", "!", ":"))
-        if starts_sentence and len(run) == 1:
-            continue
+        if run[0][1] == 0 or text[:run[0][1]].rstrip().endswith((".", "?", "!", ":")):
+            # A sentence's first word is capitalised anyway: alone it names nothing, and a
+            # function word ("Theo Bộ luật …") is not part of the name that follows.
+            if len(run) == 1 or run[0][0].lower() in STOPWORDS_ACCENTED:
+                run = run[1:]
+            if not run:
+                continue
         folded = [fold(w) for w, _ in run]
         pairs = [f"{a}_{b}" for a, b in itertools.pairwise(folded)]
         if (pairs and not any(p in vocabulary for p in pairs)) or (not pairs and folded[0] not in vocabulary):

@@ -256,6 +256,8 @@ def test_every_chunk_of_the_laws_cites_its_article():
     ("Cơ quan cấp phép phải trả lời trong bao lâu?", AnswerType.DURATION, "10 ngày làm việc"),
     ("Ảnh chụp cây cỡ bao nhiêu?", AnswerType.QUANTITY, "3 cm x 4 cm"),
     ("Luật thử nghiệm quản lý cây xanh có hiệu lực từ ngày nào?", AnswerType.DATE, "ngày 01 tháng 7 năm 2025"),
+    # the year names the law (issued 2024), it does not ask about 2024
+    ("Luật thử nghiệm quản lý cây xanh 2024 có hiệu lực từ ngày nào?", AnswerType.DATE, "ngày 01 tháng 7 năm 2025"),
     ("Cơ quan nào chịu trách nhiệm quản lý cây xanh trên địa bàn?", AnswerType.WHO, "Ủy ban nhân dân cấp tỉnh"),
     ("Cây cổ thụ là gì?", AnswerType.DEFINITION, "cây có tuổi từ 100 năm trở lên"),
     ("Cá nhân có được tự ý chặt hạ cây xanh đô thị không?", AnswerType.YESNO, "Không"),
@@ -287,6 +289,31 @@ def test_list_answer_gives_the_items_with_their_lead_in(law_assistant):
     for item in ("Đơn đề nghị chặt hạ", "Ảnh chụp cây", "Bản vẽ vị trí cây"):
         assert item in answer.short
     assert "gồm:" in answer.text
+
+
+def test_a_list_written_inside_one_sentence_is_the_answer():
+    from qa.extract import inline_list
+    from qa.query import answer_type_of
+
+    assert answer_type_of("Thành phần hội đồng gồm những ai?") is AnswerType.LIST
+    found = inline_list("b) Thành phần hội đồng gồm: chủ tịch, phó chủ tịch, các ủy viên;")
+    assert found is not None and found.short == "chủ tịch, phó chủ tịch, các ủy viên"
+    assert inline_list("Hồ sơ đề nghị chặt hạ cây gồm:\na) Đơn;\nb) Ảnh.") is None  # items on their own lines
+
+
+def test_doi_voi_is_not_and():
+    from qa.parts import split_question
+
+    assert split_question("Thời hạn khiếu nại đối với quyết định kỷ luật là bao lâu?") is None
+
+
+def test_a_capitalised_first_word_is_not_part_of_a_name():
+    from qa.scoring import unknown_name
+
+    vocabulary = {"bo", "luat", "dan", "su", "bo_luat", "luat_dan", "dan_su", "da", "nang", "ke", "so"}
+    assert unknown_name("Theo Bộ luật Dân sự, người thành niên là ai?", vocabulary) == 0.0
+    assert unknown_name("Đà Nẵng đặt mục tiêu bao nhiêu?", vocabulary) == 1.0  # "da_nang" never occurs
+    assert unknown_name("Sở Kế hoạch được giao gì?", vocabulary) == 1.0
 
 
 def test_clause_question_gives_the_heading(law_assistant):
