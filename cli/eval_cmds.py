@@ -133,10 +133,15 @@ def export_beir_cmd(ctx: click.Context, out_dir: Path, qa_file: Path | None, ind
 @click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
               default=Path("eval") / "out" / "train_report.json", show_default=True,
               help="Báo cáo kiểm định chéo (JSON).")
+@click.option("--also", "also", type=(click.Path(path_type=Path, dir_okay=False, exists=True),
+                                     click.Path(path_type=Path, file_okay=False, exists=True)), multiple=True,
+              metavar="QA_FILE INDEX_DIR",
+              help="Thêm phần train của một bộ hỏi đáp khác trên chỉ mục của nó (vd. các luật); lặp lại được.")
 @index_options
 @click.pass_context
 def train_cmd(ctx: click.Context, qa_file: Path | None, out_path: Path | None, report_path: Path,
-              index_dir: Path | None, corpus_dir: Path | None, embedder: str) -> None:
+              also: tuple[tuple[Path, Path], ...], index_dir: Path | None, corpus_dir: Path | None,
+              embedder: str) -> None:
     """Huấn luyện điểm chọn câu/từ chối trên phần train của bộ hỏi đáp (kiểm định chéo lồng nhau)."""
     from corpus.io import write_json
     from eval.train import train
@@ -144,13 +149,16 @@ def train_cmd(ctx: click.Context, qa_file: Path | None, out_path: Path | None, r
 
     parent = ctx.obj or {}
     with user_errors():
-        path, items = _load_items(qa_file or parent.get("qa_file"), corpus_dir, index_dir)
-        items = [it for it in items if it.split == "train"]
-        if not items:
-            raise click.ClickException(f"Tệp {path} không có câu hỏi nào thuộc phần train.")
-        assistant = open_assistant(index_dir, corpus_dir, embedder)
+        sets = []
+        for qa_path, index, corpus in [(qa_file or parent.get("qa_file"), index_dir, corpus_dir),
+                                       *((q, i, None) for q, i in also)]:
+            path, items = _load_items(qa_path, corpus, index)
+            items = [it for it in items if it.split == "train"]
+            if not items:
+                raise click.ClickException(f"Tệp {path} không có câu hỏi nào thuộc phần train.")
+            sets.append((open_assistant(index, corpus, embedder), items))
         with progress_reporter() as update:
-            model, report = train(assistant, items, update)
+            model, report = train(sets, update)
         out = out_path or MODEL_PATH
         write_json(out, model.to_json())
         report_path.parent.mkdir(parents=True, exist_ok=True)

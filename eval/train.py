@@ -156,9 +156,15 @@ def fit_model(questions: Sequence[Question], idx: np.ndarray, c_select: float, c
     return model, gate_oof, gy
 
 
-def train(assistant: Assistant, items: list[QAItem], progress: Progress | None = None,
+def train(sets: Sequence[tuple[Assistant, list[QAItem]]], progress: Progress | None = None,
           k: int = FOLDS) -> tuple[AnswerModel, dict[str, Any]]:
-    """Fit the model on ``items`` (the training split); return it and the nested cross-validation report."""
+    """Fit the model on the training items of each ``(assistant, items)`` set (one per corpus).
+
+    Returns the model and the nested cross-validation report. Several corpora (the resolution,
+    the laws) teach the score what does not depend on one document's wording.
+    """
+    owner = [assistant for assistant, its in sets for _ in its]
+    items = [item for _, its in sets for item in its]
     total, done = len(items) * 2, [0]
 
     def tick(label: str) -> Callable[[], None]:
@@ -168,7 +174,7 @@ def train(assistant: Assistant, items: list[QAItem], progress: Progress | None =
                 progress(done[0], total, label)
         return step
 
-    questions = collect(assistant, items, tick("Tính đặc trưng ứng viên"))
+    questions = [q for assistant, its in sets for q in collect(assistant, its, tick("Tính đặc trưng ứng viên"))]
     idx = np.arange(len(questions))
     _, y = _stack(questions, idx)
     select_losses = {}
@@ -181,25 +187,28 @@ def train(assistant: Assistant, items: list[QAItem], progress: Progress | None =
     gate_losses = {c: _log_loss(gy, oof_gate(gx, gy, c, k)) for c in C_GRID}
     c_gate = min(gate_losses, key=lambda c: gate_losses[c])
 
-    original = assistant.answerer.model
+    originals = {id(a): (a, a.answerer.model) for a, _ in sets}
     merged, cv_items = AnswerRun(), []
     try:
         for fold in folds(idx, k):
             model, _, _ = fit_model(questions, np.setdiff1d(idx, fold), c_select, c_gate, k - 1, {})
-            assistant.answerer.model = model
-            assistant.clear_caches()
-            fold_items = [items[i] for i in fold]
-            run = run_answers(assistant, fold_items, tick("Kiểm định chéo (qa ask)"))
-            merged.answers.update(run.answers)
-            cv_items += fold_items
+            for assistant, _ in originals.values():
+                assistant.answerer.model = model
+                assistant.clear_caches()
+                fold_items = [items[i] for i in fold if owner[i] is assistant]
+                run = run_answers(assistant, fold_items, tick("Kiểm định chéo (qa ask)"))
+                merged.answers.update(run.answers)
+                cv_items += fold_items
     finally:
-        assistant.answerer.model = original
+        for assistant, kept in originals.values():
+            assistant.answerer.model = kept
     by_style = {style: {"n": sum(it.style == style for it in cv_items),
                         **answer_metrics([it for it in cv_items if it.style == style], merged)}
                 for style in sorted({it.style for it in cv_items})}
     info = {"created": time.strftime("%Y-%m-%d %H:%M:%S"), "n_questions": len(items), "n_candidates": len(y),
             "n_positive": int(y.sum()), "C_select": c_select, "C_gate": c_gate,
-            "embedder": getattr(assistant.embedder, "name", ""),
+            "embedder": getattr(sets[0][0].embedder, "name", ""),
+            "sets": [{"documents": len(a.index.documents), "questions": len(its)} for a, its in sets],
             "cv_overall": {"n": len(cv_items), **answer_metrics(cv_items, merged)}}
     model, gate_oof, gy = fit_model(questions, idx, c_select, c_gate, k, info)
     report = {**info, "threshold": model.threshold, "folds": k,
