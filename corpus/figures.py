@@ -50,8 +50,15 @@ _SUFFIX = r"(?P<post>\s+(?:trở lên|trở xuống|trở đi))?"
 FIGURE = re.compile(rf"{_COMPARATOR}{_VALUE}\s*(?P<unit>(?:{_UNIT_RE})(?!\w))?{_SUFFIX}", re.IGNORECASE)
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _NUMBER = re.compile(_NUM)
-_DATE = re.compile(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?"
+# A day/month must be one ("35/2018/QH14" is a document number, not 35/20).
+_DATE = re.compile(r"(?<![\d/])(?:0?[1-9]|[12]\d|3[01])/(?:0?[1-9]|1[0-2])(?:/(?:\d{4}|\d{2}))?(?![\d/])"
+                   r"|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?"
                    r"|tháng\s+\d{1,2}(?:\s*/\s*|\s+năm\s+)\d{4}", re.IGNORECASE)
+
+
+# Document numbers: "31/NQ-HĐND", "24/2018/QH14", "48-KL/TW".
+DOCUMENT_NUMBER = re.compile(r"\b\d{1,4}(?:(?:/\d{4})?/[A-ZĐ][A-ZĐ0-9]*(?:-[A-ZĐ0-9]+)*"
+                             r"|(?-i:-[A-ZĐ]+/[A-ZĐ]+))", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -110,14 +117,14 @@ def figures(text: str) -> list[Figure]:
 
 @lru_cache(maxsize=20_000)  # the same passages come back question after question
 def _figures(text: str) -> tuple[Figure, ...]:
-    dates = [m.span() for m in _DATE.finditer(text)]
+    skipped = [m.span() for pattern in (_DATE, DOCUMENT_NUMBER) for m in pattern.finditer(text)]
     out = []
     for m in FIGURE.finditer(text):
         val = m.group("val")
         if not val:
             continue
         vstart = m.start("val")
-        if any(a <= vstart < b for a, b in dates):
+        if any(a <= vstart < b for a, b in skipped):
             continue
         after, before = text[m.end("val"):m.end("val") + 1], text[max(0, vstart - 1):vstart]
         if after == "/" or (before in ("/", "-") and not m.group("unit")) or "/" in val:

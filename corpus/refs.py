@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from corpus.figures import DOCUMENT_NUMBER
 from corpus.loader import Document
 from corpus.structure import Unit, UnitKind
 from corpus.text import fold
@@ -120,12 +121,11 @@ def unit_matches(chain: tuple[Unit, ...], ref: UnitRef) -> bool:
 
 # --------------------------------------------------------------------------- documents
 
-_CODE = re.compile(r"\b\d{1,4}(?:/\d{4})?/[A-ZĐ][A-ZĐ0-9]*(?:-[A-ZĐ0-9]+)*", re.IGNORECASE)
 
 
 def document_number_mentions(text: str) -> list[tuple[str, int, int]]:
     """Document numbers written in ``text`` ("31/NQ-HĐND", "24/2018/QH14"), folded, with spans."""
-    return [(fold(m.group()).upper(), m.start(), m.end()) for m in _CODE.finditer(text)]
+    return [(fold(m.group()).upper(), m.start(), m.end()) for m in DOCUMENT_NUMBER.finditer(text)]
 
 
 def document_names(doc: Document) -> list[str]:

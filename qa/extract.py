@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from corpus.figures import Figure, dates, figures, number_values, numbers
+from corpus.figures import DOCUMENT_NUMBER, Figure, dates, figures, number_values, numbers
 from corpus.text import STOPWORDS, fold, iter_tokens
 from qa.query import AnswerType, Query
 
@@ -76,7 +76,9 @@ def date(text: str, query: Query) -> Extract | None:
     """A date, month or year ("ngày 01 tháng 01 năm 2021", "tháng 5/2024", "năm 2025")."""
     spans = dates(text)
     if not spans:
-        years = [m.span() for m in re.finditer(r"\bnăm\s+(?:19|20)\d{2}\b|\b(?:19|20)\d{2}\b", text)]
+        numbers = [m.span() for m in DOCUMENT_NUMBER.finditer(text)]  # the 2018 of "35/2018/QH14" is no date
+        years = [m.span() for m in re.finditer(r"\bnăm\s+(?:19|20)\d{2}\b|\b(?:19|20)\d{2}\b", text)
+                 if not any(a <= m.start() < b for a, b in numbers)]
         asked = set(query.years)
         spans = [s for s in years if text[s[0]:s[1]][-4:] not in asked] or years
     if not spans:

@@ -331,6 +331,14 @@ def test_heading_numbers_and_document_numbers_are_never_figures(law_assistant):
             assert any(unit in answer.figure for unit in ("năm", "ngày"))
 
 
+def test_a_document_number_is_neither_a_date_nor_a_figure():
+    from corpus.figures import dates, figures
+
+    text = "Luật số 53/2005/QH11 hết hiệu lực kể từ ngày 01/01/2021; Quyết định 48-KL/TW."
+    assert [text[a:b] for a, b in dates(text)] == ["01/01/2021"]  # not "53/20"
+    assert figures(text) == []  # not the "11" of QH11
+
+
 def test_refusals_name_what_was_searched(law_assistant):
     answer = law_assistant.ask("Mức phạt tiền khi chặt cây trái phép là bao nhiêu tỷ đồng?")
     assert answer.abstained
