@@ -81,6 +81,8 @@ def date(text: str, query: Query) -> Extract | None:
                  if not any(a <= m.start() < b for a, b in numbers)]
         asked = set(query.years)
         spans = [s for s in years if text[s[0]:s[1]][-4:] not in asked] or years
+    if not spans:  # "Tháng 3 hằng năm là Tháng Thanh niên": a month with no year
+        spans = [m.span() for m in re.finditer(r"\b[Tt]háng\s+(?:0?[1-9]|1[0-2])\b(?!\s*[/.-]?\s*\d)", text)]
     if not spans:
         return None
     anchors = _anchors(text, query)

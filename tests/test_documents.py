@@ -301,6 +301,15 @@ def test_a_list_written_inside_one_sentence_is_the_answer():
     assert inline_list("Hồ sơ đề nghị chặt hạ cây gồm:\na) Đơn;\nb) Ảnh.") is None  # items on their own lines
 
 
+def test_a_month_without_a_year_answers_which_month(law_assistant):
+    from qa.extract import date
+
+    query = law_assistant.query("Tết trồng cây được tổ chức vào tháng nào?")
+    found = date("Tháng 3 hằng năm là tháng Tết trồng cây.", query)
+    assert query.answer_type is AnswerType.DATE and found is not None and found.short == "Tháng 3"
+    assert date("Trồng cây vào mùa xuân.", query) is None
+
+
 def test_doi_voi_is_not_and():
     from qa.parts import split_question
 
