@@ -149,8 +149,10 @@ def segment_words(text: str) -> list[str]:
     return [fold(w) for w in ViTokenizer.tokenize(text).split() if any(c.isalnum() for c in w)]
 
 
-_SENTENCE_END = re.compile(r"(?<!\d)[.!?](?!\d)\s+|\n+")
-_CLAUSE_END = re.compile(r"(?<!\d)[.!?;](?!\d)\s*|\n+")
+# Not after a digit ("1. Tăng trưởng", "6.5"), except a year closing a sentence ("đến năm 2050. Tập trung …").
+_YEAR_END = r"(?<=\d{4})\.\s+(?=[^\W\d_])"
+_SENTENCE_END = re.compile(rf"(?<!\d)[.!?](?!\d)\s+|{_YEAR_END}|\n+")
+_CLAUSE_END = re.compile(rf"(?<!\d)[.!?;](?!\d)\s*|{_YEAR_END}|\n+")
 
 
 def segments(text: str, clauses: bool = False) -> list[tuple[int, int]]:

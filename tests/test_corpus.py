@@ -221,3 +221,13 @@ def test_accent_restoration_from_corpus(doc):
 def test_pyvi_segmentation_is_available_and_folded():
     words = segment_words("Thành phố Hà Nội giảm số hộ nghèo")
     assert "thanh_pho" in words and "ha_noi" in words
+
+
+def test_a_sentence_ending_in_a_year_is_its_own_sentence():
+    from corpus.text import segments
+
+    text = "Điều chỉnh quy hoạch đến năm 2030, tầm nhìn đến năm 2050. Hoàn thành 04 dự án cấp nước; tăng 6.5 lần."
+    assert [text[a:b] for a, b in segments(text, clauses=True)] == [
+        "Điều chỉnh quy hoạch đến năm 2030, tầm nhìn đến năm 2050.", "Hoàn thành 04 dự án cấp nước", "tăng 6.5 lần."]
+    listed = "1. Tăng trưởng kinh tế.\n2. Giảm hộ nghèo."
+    assert [listed[a:b] for a, b in segments(listed)] == ["1. Tăng trưởng kinh tế.", "2. Giảm hộ nghèo."]
