@@ -76,9 +76,9 @@ def date(text: str, query: Query) -> Extract | None:
     """A date, month or year ("ngày 01 tháng 01 năm 2021", "tháng 5/2024", "năm 2025")."""
     spans = dates(text)
     if not spans:
-        numbers = [m.span() for m in DOCUMENT_NUMBER.finditer(text)]  # the 2018 of "35/2018/QH14" is no date
+        codes = [m.span() for m in DOCUMENT_NUMBER.finditer(text)]  # the 2018 of "35/2018/QH14" is no date
         years = [m.span() for m in re.finditer(r"\bnăm\s+(?:19|20)\d{2}\b|\b(?:19|20)\d{2}\b", text)
-                 if not any(a <= m.start() < b for a, b in numbers)]
+                 if not any(a <= m.start() < b for a, b in codes)]
         asked = set(query.years)
         spans = [s for s in years if text[s[0]:s[1]][-4:] not in asked] or years
     if not spans:  # "Tháng 3 hằng năm là Tháng Thanh niên": a month with no year
