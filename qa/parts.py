@@ -40,11 +40,6 @@ class Split:
             object.__setattr__(self, "parts", parts)
 
 
-def _carry(left: str, right: str) -> str:
-    """Give the right part what only the left says: its years and a trailing question form."""
-    return right
-
-
 def _substitute(left: str, right: str) -> str:
     """"tỷ lệ nước sạch khu vực đô thị" + "nông thôn" → "tỷ lệ nước sạch khu vực nông thôn".
 
@@ -85,9 +80,9 @@ def split_question(text: str) -> Split | None:
             continue
         both_ask = bool(_ASKS.search(fold(left))) and bool(_ASKS.search(fold(right)))
         if both_ask and len(content_words(right)) >= 1 and len(content_words(left)) >= 1:
-            return Split((left, _carry(left, right)), certain=True)
+            return Split((left, right), certain=True)
         if compare and (content_words(right) or YEAR.search(right)):
-            return Split((left, _substitute(left, right) if len(content_words(right)) <= 3 else _carry(left, right)),
+            return Split((left, _substitute(left, right) if len(content_words(right)) <= 3 else right),
                          certain=True)
     # Coordinated short phrases: "… khu vực đô thị và nông thôn (là bao nhiêu)", "A, B và C".
     coordinated = [m for m in matches if not re.search(r"so voi|compared|versus|vs|;", m.group())]
