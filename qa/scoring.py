@@ -139,6 +139,9 @@ class Featurizer:
         unigrams = {t: w for t, w in weights.items() if "_" not in t}
         unigram_total = sum(unigrams.values()) or 1.0
         pairs = {t: w for t, w in weights.items() if "_" in t}
+        # Only a phrase the corpus uses can have its slot filled by another word ("khu vực nông
+        # thôn" vs "thành thị"); a pair across two words of the question ("nuôi heo") cannot.
+        known_pairs = {t: w for t, w in pairs.items() if t in self.index.lexical.vocabulary}
         pair_total = sum(pairs.values()) or 1.0
         units = asked_units(query.text)
         asked_years = set(query.years)
@@ -165,7 +168,7 @@ class Featurizer:
                     "coverage_pairs": sum(w for t, w in pairs.items() if t in around) / pair_total,
                     "matched_idf": matched / self._max_idf,
                     "missing": sum(w for t, w in unigrams.items() if t not in around) / unigram_total,
-                    "slot_conflict": _slot_conflict(pairs, own, around) / self._max_idf,
+                    "slot_conflict": _slot_conflict(known_pairs, own, around) / self._max_idf,
                     "cosine": float(vec.astype(np.float32) @ qvec) if vec.any() else 0.0,
                     "rank": 1.0 / hit.rank,
                     "passage_score": float(hit.score),

@@ -316,6 +316,24 @@ def test_doi_voi_is_not_and():
     assert split_question("Thời hạn khiếu nại đối với quyết định kỷ luật là bao lâu?") is None
 
 
+def test_a_slot_conflict_needs_a_phrase_the_corpus_uses(tmp_path):
+    """"nông thôn" asked where the text says "thành thị" conflicts; other wording ("người thất nghiệp") does not."""
+    from qa.scoring import FEATURES
+
+    _write(tmp_path / "corpus", "ke-hoach", _plan(2024, "500 hộ").replace(
+        "2. Giảm số hộ nghèo: 500 hộ.", "2. Tỷ lệ thất nghiệp khu vực thành thị: dưới 4%.\n\n"
+        "3. Tỷ lệ hộ dân khu vực nông thôn dùng nước sạch: 95%."))
+    embedder = HashEmbedder()
+    assistant = Assistant(build_index(tmp_path / "index", embedder, tmp_path / "corpus"), embedder)
+
+    def conflict(question: str) -> float:
+        cands = assistant.answerer.scored(assistant.query(question)).candidates
+        return next(c.features[FEATURES.index("slot_conflict")] for c in cands if "thành thị" in c.text)
+
+    assert conflict("Tỷ lệ thất nghiệp khu vực nông thôn là bao nhiêu?") > 0
+    assert conflict("Tỷ lệ người thất nghiệp thành thị là bao nhiêu?") == 0
+
+
 def test_a_capitalised_first_word_is_not_part_of_a_name():
     from qa.scoring import unknown_name
 
