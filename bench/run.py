@@ -375,7 +375,7 @@ def bench_cold(index_dir: Path, peer_model: Path, peer_dir: Path, reps: int, log
 
 
 def bench_warm(asst, questions: list[str], log) -> dict:
-    """Per-call latency. The dense retriever memoises query vectors (lru_cache), so the cache is
+    """Per-call latency. The dense retriever memoises query vectors, so the cache is
     cleared before every timed call: these are new-question latencies. A repeat pass is timed too."""
     R: dict = {}
     clear = asst.clear_caches
@@ -542,7 +542,7 @@ def report(R: dict) -> str:
 
     w = R["warm"]
     a(f"### Warm, in-process (`Assistant.open` once; {len(w['ask'])} questions = every question of "
-      "eval/data/qa.jsonl, after 10 warm-up questions; the dense retriever's query-vector lru_cache is "
+      "eval/data/qa.jsonl, after 10 warm-up questions; the dense retriever's query-vector cache is "
       "cleared before each timed call unless the row says cached)\n")
     a("| call | p50 ms | p95 ms |\n|---|---|---|")
     for key, label in (("ask", "ask (answer)"), ("lexical", "search lexical top 5"),
