@@ -20,6 +20,8 @@ _SEPARATORS = re.compile(r"\s*(?:;|,\s*(?:va|con)\s|,\s|(?<!doi)\s(?:va|cung voi
                          r"compared (?:with|to))\s)\s*")
 _COMPARE = re.compile(r"\b(?:so voi|so sanh|lan luot|moi noi|tung|hai cho|ca hai|khac nhau|khop|compare|"
                       r"respectively|each|both)\b")
+# A leading "theo/trong/tại …," (according to a document, in a part of it) is no part of its own.
+_FRAME = re.compile(r"(?:theo|trong|tai|can cu|according to|under|in)\b[^,?]*?,")
 _ASKS = re.compile(r"\b(?:bao nhieu|bao lau|khi nao|ngay nao|nam nao|o dau|la gi|ai|nao|muc nao|may|"
                    r"how (?:much|many|long)|what|when|which|who|where)\b")
 
@@ -70,6 +72,10 @@ def split_question(text: str) -> Split | None:
     """The parts of a two-part or comparison question, or None for a single question."""
     body = text.strip().rstrip("?").strip()
     folded = fold(body)  # same length as ``body``: offsets found in it hold in ``body``
+    frame = _FRAME.match(folded)
+    if frame:  # "Theo Luật Thanh niên, …" frames the question: split the rest, keep the frame on each part
+        inner = split_question(body[frame.end():])
+        return inner and Split(tuple(f"{body[:frame.end()]} {part}" for part in inner.parts), inner.certain)
     matches = [m for m in _SEPARATORS.finditer(folded) if m.start() > 0]
     if not matches:
         return None

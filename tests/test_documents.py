@@ -316,6 +316,15 @@ def test_doi_voi_is_not_and():
     assert split_question("Thời hạn khiếu nại đối với quyết định kỷ luật là bao lâu?") is None
 
 
+def test_a_leading_theo_frames_the_question_and_is_no_part():
+    from qa.parts import split_question
+
+    assert split_question("Theo Luật thử nghiệm, cơ quan nào cấp phép chặt hạ cây?") is None
+    split = split_question("Theo Luật thử nghiệm, giấy phép có thời hạn bao lâu và ai cấp phép?")
+    assert split is not None and split.parts == ("Theo Luật thử nghiệm, giấy phép có thời hạn bao lâu",
+                                                  "Theo Luật thử nghiệm, ai cấp phép")
+
+
 def test_a_slot_conflict_needs_a_phrase_the_corpus_uses(tmp_path):
     """"nông thôn" asked where the text says "thành thị" conflicts; other wording ("người thất nghiệp") does not."""
     from qa.scoring import FEATURES
