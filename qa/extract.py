@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from corpus.figures import DOCUMENT_NUMBER, Figure, dates, figures, number_values, numbers
-from corpus.text import STOPWORDS, fold, iter_tokens
+from corpus.text import STOPWORDS, content_terms, fold, iter_tokens
 from qa.query import AnswerType, Query
 
 # Head words of bodies and office holders ("Bộ Công an", "Ủy ban nhân dân cấp tỉnh", "Chủ tịch nước").
@@ -33,6 +33,7 @@ _PLURAL = re.compile(r"\b(?:nhung|cac|bodies|agencies|authorities|organi[sz]atio
 _NEGATION = re.compile(r"\b(?:khong duoc|nghiem cam|cam|khong phai|khong co|khong ap dung|khong the|chua)\b")
 # A unit title that forbids its items: "Các hành vi bị nghiêm cấm", "Những việc không được làm".
 _FORBIDDEN = re.compile(r"\b(?:nghiem cam|bi cam|khong duoc)\b")
+_ONLY = re.compile(r"\bchi (?:duoc|co the)\b")  # a restriction: "chỉ được", "chỉ có thể"
 _DEFINITION = re.compile(r"\s(?:là|nghĩa là|được hiểu là|bao gồm)\s")
 _ENUM = re.compile(r"(?m)^[ \t]*(?:[a-zđ]\)|\d+\.|[-–•+])[ \t]+\S")
 
@@ -166,6 +167,12 @@ def yes_no(text: str, query: Query, heading: str = "") -> Extract | None:
         return Extract(0, len(text), verdict)
     q_neg = bool(_NEGATION.search(query.folded))
     t_neg = bool(_NEGATION.search(fold(text))) or bool(_FORBIDDEN.search(fold(heading)))
+    if not asked and not q_neg and _ONLY.search(fold(text)):
+        # "chỉ được sử dụng vào mục đích nông nghiệp" answers "được dùng vào mục đích phi nông
+        # nghiệp không" with No: the question names something the restriction leaves out.
+        said = content_terms(text)
+        if any(t not in said for t in content_terms(query.text) if "_" not in t):
+            return Extract(0, len(text), "Không")
     if not asked:
         return Extract(0, len(text), "Có" if q_neg == t_neg else "Không")
     return None

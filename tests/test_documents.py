@@ -310,6 +310,16 @@ def test_a_month_without_a_year_answers_which_month(law_assistant):
     assert date("Trồng cây vào mùa xuân.", query) is None
 
 
+def test_only_allowed_for_one_thing_answers_no_for_another(law_assistant):
+    from qa.extract import yes_no
+
+    text = "Giấy phép chỉ được cấp cho tổ chức có trụ sở tại địa phương."
+    no = yes_no(text, law_assistant.query("Giấy phép có được cấp cho cá nhân không?"))
+    yes = yes_no(text, law_assistant.query("Giấy phép có được cấp cho tổ chức không?"))
+    assert no is not None and no.short == "Không"
+    assert yes is not None and yes.short == "Có"
+
+
 def test_doi_voi_is_not_and():
     from qa.parts import split_question
 
