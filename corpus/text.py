@@ -152,7 +152,8 @@ def segment_words(text: str) -> list[str]:
 # Not after a digit ("1. Tăng trưởng", "6.5"), except a year closing a sentence ("đến năm 2050. Tập trung …").
 _YEAR_END = r"(?<=\d{4})\.\s+(?=[^\W\d_])"
 _SENTENCE_END = re.compile(rf"(?<!\d)[.!?](?!\d)\s+|{_YEAR_END}|\n+")
-_CLAUSE_END = re.compile(rf"(?<!\d)[.!?;](?!\d)\s*|{_YEAR_END}|\n+")
+# A "." ends a clause only before white space: "BCH T.Ư Đảng", "TP.HCM" are one word.
+_CLAUSE_END = re.compile(rf"(?<!\d)(?:[.!?](?=\s|$)|;)\s*|{_YEAR_END}|\n+")
 
 
 def segments(text: str, clauses: bool = False) -> list[tuple[int, int]]:

@@ -229,5 +229,7 @@ def test_a_sentence_ending_in_a_year_is_its_own_sentence():
     text = "Điều chỉnh quy hoạch đến năm 2030, tầm nhìn đến năm 2050. Hoàn thành 04 dự án cấp nước; tăng 6.5 lần."
     assert [text[a:b] for a, b in segments(text, clauses=True)] == [
         "Điều chỉnh quy hoạch đến năm 2030, tầm nhìn đến năm 2050.", "Hoàn thành 04 dự án cấp nước", "tăng 6.5 lần."]
+    abbreviated = "Nghị quyết của BCH T.Ư Đảng khóa XIII và của UBND TP.HCM."  # "." inside a word ends nothing
+    assert [abbreviated[a:b] for a, b in segments(abbreviated, clauses=True)] == [abbreviated]
     listed = "1. Tăng trưởng kinh tế.\n2. Giảm hộ nghèo."
     assert [listed[a:b] for a, b in segments(listed)] == ["1. Tăng trưởng kinh tế.", "2. Giảm hộ nghèo."]
