@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from corpus.figures import DOCUMENT_NUMBER
+from corpus.figures import DOCUMENT_NUMBER, YEAR
 from corpus.loader import Document
 from corpus.structure import Unit, UnitKind
 from corpus.text import fold
@@ -155,10 +155,10 @@ def document_names(doc: Document) -> list[str]:
 
 def issue_year(doc: Document) -> str | None:
     """The year ``doc`` was issued: from its date, else from its number ("91/2015/QH13")."""
-    for field, pattern in (("ngay_ban_hanh", r"\b((?:19|20)\d{2})\b"), ("so_hieu", r"/((?:19|20)\d{2})/")):
-        found = re.search(pattern, doc.metadata.get(field, ""))
+    for field in ("ngay_ban_hanh", "so_hieu"):
+        found = YEAR.findall(doc.metadata.get(field, ""))
         if found:
-            return found.group(1)
+            return found[-1]
     return None
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from corpus.figures import DOCUMENT_NUMBER, Figure, dates, figures, number_values, numbers
+from corpus.figures import DOCUMENT_NUMBER, YEAR, Figure, dates, figures, number_values, numbers
 from corpus.text import STOPWORDS, content_terms, fold, iter_tokens
 from qa.query import AnswerType, Query
 
@@ -66,7 +66,7 @@ def quantity(text: str, query: Query, durations: bool = False) -> Extract | None
     found = [f for f in figures(text) if f.is_duration] if durations else figures(text)
     if not found:
         return None
-    asked_numbers = {n for n in numbers(query.text) if not re.fullmatch(r"(?:19|20)\d{2}", n)}
+    asked_numbers = {n for n in numbers(query.text) if not YEAR.fullmatch(n)}
     # A figure the question itself gives ("dưới 3%") is not the answer unless it is the only one.
     fresh = [f for f in found if not set(f.numbers) <= asked_numbers] or found
     best = _nearest(fresh, _anchors(text, query))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from corpus.chunker import Chunk
 from corpus.figures import YEAR
 from corpus.loader import Document
-from corpus.refs import UnitRef, unit_matches
+from corpus.refs import UnitRef, issue_year, unit_matches
 from corpus.structure import Unit, UnitKind, citation_path, finest_unit
 from corpus.text import fold
 from index.store import Index
@@ -108,11 +108,4 @@ def covered_years(text: str) -> set[str]:
 def document_year(doc: Document) -> str | None:
     """The year a document is about: the plan year in its subject ("năm 2024"), else its issue year."""
     subject = doc.metadata.get("trich_yeu", "")
-    found = plan_year(doc) or (YEAR.findall(subject) or [None])[0]
-    if found:
-        return found
-    for key in ("ngay_ban_hanh", "so_hieu"):
-        found = YEAR.findall(doc.metadata.get(key, ""))
-        if found:
-            return found[-1]
-    return None
+    return plan_year(doc) or (YEAR.findall(subject) or [None])[0] or issue_year(doc)
