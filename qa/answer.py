@@ -271,7 +271,7 @@ class Answerer:
     def _notes(self, chunk: Chunk, target: Target | None, quote: str) -> tuple[list[str], list[Chunk]]:
         notes: list[str] = []
         extra: list[Chunk] = []
-        by_id = {c.id: c for c in self.index.chunks}
+        chunks, row = self.index.chunks, self._row
         restating = [t for t in self.index.derived.targets
                      if any(r["chunk_id"] == chunk.id and r["differs"] and r["text"] in quote for r in t.restated)]
         for t in ([target] if target is not None else []) + restating:
@@ -280,9 +280,9 @@ class Answerer:
             where = "; ".join(f"{r['citation']} ghi “{r['figure']}” (“{r['text']}”)" for r in t.differences)
             notes.append(f"Lưu ý: con số không thống nhất giữa các phần của văn bản — {t.citation} ghi "
                          f"“{t.value_text}”, còn {where}.")
-            extra += [by_id[r["chunk_id"]] for r in t.differences if r["chunk_id"] in by_id]
-            if t.chunk_id in by_id:
-                extra.append(by_id[t.chunk_id])
+            extra += [chunks[row[r["chunk_id"]]] for r in t.differences if r["chunk_id"] in row]
+            if t.chunk_id in row:
+                extra.append(chunks[row[t.chunk_id]])
         for rel in relations_for(self.index.derived.relations, chunk.doc_id, chunk.path):
             source = self.index.documents[rel.source_doc]
             where = ", ".join([source.title, *rel.source_path])
