@@ -8,7 +8,7 @@ the rest):
 
 1. Build throughput on the same law chunks: the 4-bit engine in batches of 16, as builds
    embedded before, against the bulk path (the same weights through transformers and torch,
-   bf16, batches by token count); cosine between the two, and whether the
+   bf16, traced and frozen by TorchScript, batches by token count); cosine between the two, and whether the
    top 10 of every eval question is the same with either set of vectors.
 2. The eight laws plus the bundled resolution in one index: build time, peak RSS, size on
    disk, removing and adding back one document (only its text is embedded), opening the
@@ -253,7 +253,7 @@ def section(R: dict) -> str:
         "### Build throughput (same law chunks, side by side)", "",
         "| path | texts/s | ratio |", "|---|---|---|",
         f"| 4-bit engine, batches of 16 (how builds embedded before) | {T['engine_per_s']:.1f} | 1.0× |",
-        f"| bulk: same weights via transformers + torch, bf16, batches by token count | {T['bulk_per_s']:.1f} | "
+        f"| bulk: same weights via transformers + torch, bf16, TorchScript-frozen, batches by token count | {T['bulk_per_s']:.1f} | "
         f"{ratio:.1f}× |", "",
         f"{T['n']} law chunks (mean {T['mean_chars']:.0f} characters with their heading path). Loading the bulk "
         f"model took {T['bulk_load_s']:.1f} s (the first build also exports it once, ~11 s). Cosine between the "
