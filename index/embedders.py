@@ -8,7 +8,7 @@ import shutil
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -249,7 +249,7 @@ class BulkTransformer:
         return self._embed(texts, "query: ")
 
 
-def _frozen(model, tokenizer):
+def _frozen(model: Any, tokenizer: Any) -> Any:
     """``model`` traced and frozen by TorchScript (oneDNN fuses its ops), or eager when that fails.
 
     Traced on a padded batch, so the attention mask is always applied; shapes stay dynamic.
@@ -264,7 +264,7 @@ def _frozen(model, tokenizer):
             super().__init__()
             self.model = model
 
-        def forward(self, input_ids, attention_mask):
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
             return self.model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
 
     sample = tokenizer(["passage: một hai", "passage: một hai ba bốn năm sáu bảy"], padding=True, return_tensors="pt")
@@ -274,7 +274,7 @@ def _frozen(model, tokenizer):
             traced = torch.jit.trace(Hidden().eval(), (sample["input_ids"], sample["attention_mask"]),
                                      check_trace=False, strict=False)
             return torch.jit.optimize_for_inference(torch.jit.freeze(traced))
-    except Exception:  # noqa: BLE001 - any TorchScript failure: the eager model gives the same vectors
+    except Exception:  # any TorchScript failure: the eager model gives the same vectors
         return Hidden().eval()
 
 
