@@ -335,6 +335,15 @@ def test_a_leading_theo_frames_the_question_and_is_no_part():
                                                   "Theo Luật thử nghiệm, ai cấp phép")
 
 
+def test_a_leading_condition_is_no_part_but_a_leading_question_is():
+    from qa.parts import split_question
+
+    assert split_question("Khi người dân phản ánh thông tin sai, cơ quan phải đính chính trong bao nhiêu ngày?") is None
+    assert split_question("When a citizen reports wrong information, how many days does the agency have?") is None
+    split = split_question("When is the plant expected to operate, and what is its capacity?")
+    assert split is not None and len(split.parts) == 2
+
+
 def test_a_slot_conflict_needs_a_phrase_the_corpus_uses(tmp_path):
     """"nông thôn" asked where the text says "thành thị" conflicts; other wording ("người thất nghiệp") does not."""
     from qa.scoring import FEATURES
