@@ -174,6 +174,10 @@ class DenseIndex:
         if hnsw is not None:
             hnsw.efSearch = int(ef)
 
+    def vectors_of(self, rows: Sequence[int]) -> np.ndarray:
+        """The stored vectors of ``rows``."""
+        return np.vstack([self._index.reconstruct(int(r)) for r in rows])  # type: ignore[attr-defined]
+
     def vectors(self) -> np.ndarray:
         """All stored vectors (to reuse them when rebuilding)."""
         return self._index.reconstruct_n(0, self.size)  # type: ignore[attr-defined]

@@ -157,3 +157,25 @@ def test_path_is_a_symlink_to_a_build(tmp_path, corpus_copy, fake_embedder):
     build_index(tmp_path / "index", fake_embedder, corpus_copy)
     assert (tmp_path / "index").is_symlink()
     assert Path(tmp_path / "index").resolve().parent.name == "index.builds"
+
+
+def test_dense_finds_a_long_passage_by_its_one_matching_sentence(tmp_path, fake_embedder):
+    """A long khoản whose one sentence answers the question outranks a short, loosely related one."""
+    from qa.retrieve import SENTENCE_WEIGHT
+
+    filler = " ".join(f"Cơ quan {w} tổ chức kiểm tra định kỳ việc chấp hành quy định về {w}." for w in
+                      ("giao thông", "xây dựng", "môi trường", "y tế", "giáo dục", "văn hóa", "du lịch", "thuế"))
+    text = ("LUẬT THỬ NGHIỆM LƯU TRỮ\n\nĐiều 1. Lưu trữ\n\n1. " + filler +
+            " Thời hạn bảo quản hồ sơ lưu trữ là 20 năm.\n\n"
+            "Điều 2. Hồ sơ\n\n1. Hồ sơ được lập theo mẫu thống nhất.\n")
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "luat.txt").write_text(text, encoding="utf-8")
+    index = build_index(tmp_path / "index", fake_embedder, tmp_path / "corpus")
+    q = Assistant(index, fake_embedder).query("thời hạn bảo quản hồ sơ")
+
+    def top(weight: float) -> str:
+        row = DenseRetriever(index, fake_embedder, sentence_weight=weight).retrieve(q, 2)[0][0]
+        return index.chunks[row].text
+
+    assert "20 năm" in top(SENTENCE_WEIGHT)
+    assert "20 năm" not in top(0.0)  # by the whole passage alone the short one wins
