@@ -10,7 +10,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from corpus.figures import DOCUMENT_NUMBER, YEAR, Figure, dates, figures, number_values, numbers
+from corpus.figures import (
+    DOCUMENT_NUMBER,
+    YEAR,
+    Figure,
+    asked_units,
+    dates,
+    figures,
+    number_values,
+    numbers,
+    unit_agrees,
+)
 from corpus.text import STOPWORDS, content_terms, fold, iter_tokens
 from qa.query import AnswerType, Query
 
@@ -61,6 +71,36 @@ def _nearest(items: list[Figure], anchors: list[int]) -> Figure:
     return min(items, key=lambda f: min((f.start - a if f.start >= a else 3 * (a - f.start)) for a in anchors))
 
 
+# Where a figure's own noun phrase ends: punctuation, a connective, or the shared predicate of
+# a coordination ("100% hồ sơ … cấp Thành phố, … và 70% hồ sơ … cấp xã | được xử lý …").
+_TAIL_END = re.compile(r"[,;:.()\n]|\s(?:trong đó|và|hoặc|với|được|đạt|phải|là)\s")
+
+
+def _described(items: list[Figure], text: str, query: Query) -> list[Figure]:
+    """Among ``items``, those in the unit asked, then those whose own noun phrase names the question.
+
+    "bao nhiêu doanh nghiệp" keeps "20-25 doanh nghiệp" over "30-35 sản phẩm". A figure
+    counts what follows it ("4,5 triệu lượt khách du lịch quốc tế, trong đó khoảng 3,2 triệu
+    khách có lưu trú; 21 triệu khách du lịch nội địa"): the words from the figure to the next
+    comma, connective or figure describe it; the figure whose phrase holds most question words
+    (not its unit, not "năm") is kept. ``items`` as they are when nothing tells them apart.
+    """
+    units = asked_units(query.text)
+    if units == {"%"} and not re.search(r"%|phan tram|percent", fold(query.text)):
+        units = set()  # "tỷ lệ cây xanh" may be in m2/người: only a "%" asked in words counts here
+    items = [f for f in items if unit_agrees(f, text, units)] or items
+    unit_words = {t for f in items for t, _, _ in iter_tokens(f.unit)} | {t for u in units for t in u.split()}
+    wanted = {t for t in query.terms if "_" not in t} - STOPWORDS - unit_words - {"nam"}
+    starts = sorted(f.start for f in figures(text))
+    scores = []
+    for f in items:
+        end = _TAIL_END.search(text, f.end)
+        stop = min([end.start() if end else len(text), *(s for s in starts if s >= f.end)])
+        scores.append(len({tok for tok, _, _ in iter_tokens(text[f.end:stop])} & wanted))
+    top = max(scores, default=0)
+    return [f for f, n in zip(items, scores, strict=True) if n == top] if top else items
+
+
 def quantity(text: str, query: Query, durations: bool = False) -> Extract | None:
     """The figure nearest the question's words ("dưới 4%", "300-400 hộ"); durations for "bao lâu"."""
     found = [f for f in figures(text) if f.is_duration] if durations else figures(text)
@@ -69,7 +109,7 @@ def quantity(text: str, query: Query, durations: bool = False) -> Extract | None
     asked_numbers = {n for n in numbers(query.text) if not YEAR.fullmatch(n)}
     # A figure the question itself gives ("dưới 3%") is not the answer unless it is the only one.
     fresh = [f for f in found if not set(f.numbers) <= asked_numbers] or found
-    best = _nearest(fresh, _anchors(text, query))
+    best = _nearest(_described(fresh, text, query), _anchors(text, query))
     return Extract(best.start, best.end, best.text, best.text)
 
 

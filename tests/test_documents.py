@@ -502,3 +502,22 @@ def test_definition_comes_from_the_document_asked_about(tmp_path):
     for doc_id, phrase in (("nq-do-thi", "phát triển đô thị"), ("qd-dao-tao", "đào tạo")):
         answer = assistant.ask("CTĐT là viết tắt của gì?", Filters(doc_ids=(doc_id,)))
         assert answer.answer_type == "definition" and phrase in answer.short, answer.text
+
+
+def test_the_figure_is_the_one_that_counts_what_is_asked(law_assistant):
+    """A figure counts the noun phrase after it; the asked unit and that phrase pick it, not proximity."""
+    from qa.extract import quantity
+
+    tourists = ("Phấn đấu năm 2030 thu hút: 2 triệu lượt khách du lịch quốc tế, trong đó khoảng 1 triệu "
+                "khách có lưu trú; 9 triệu khách du lịch nội địa.")
+    files = ("Phấn đấu 100% hồ sơ công việc tại cấp tỉnh, 90% hồ sơ công việc tại cấp huyện và 70% hồ sơ "
+             "công việc tại cấp xã được xử lý trên môi trường mạng.")
+    firms = "Thu hút sự tham gia của 20-25 doanh nghiệp với khoảng 30-35 sản phẩm chủ lực."
+    cases = [(tourists, "Năm 2030 đón bao nhiêu khách quốc tế?", "2 triệu lượt"),
+             (tourists, "Năm 2030 đón bao nhiêu khách nội địa?", "9 triệu"),
+             (files, "Bao nhiêu phần trăm hồ sơ công việc cấp tỉnh được xử lý trên môi trường mạng?", "100%"),
+             (files, "Bao nhiêu phần trăm hồ sơ công việc cấp xã được xử lý trên môi trường mạng?", "70%"),
+             (firms, "Thu hút bao nhiêu doanh nghiệp tham gia chương trình sản phẩm chủ lực?", "20-25 doanh nghiệp")]
+    for text, question, figure in cases:
+        found = quantity(text, law_assistant.query(question))
+        assert found is not None and found.short.startswith(figure), (question, found)
