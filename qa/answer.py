@@ -152,8 +152,12 @@ class Answerer:
                 return multi
         return self._single(query)
 
-    def _pick(self, query: Query) -> tuple[list[Hit], _Pick | None, float, str]:
-        """The most probable candidate that holds what is asked, else why there is none."""
+    def _pick(self, query: Query, taken: frozenset[tuple[str, int]] = frozenset()
+              ) -> tuple[list[Hit], _Pick | None, float, str]:
+        """The most probable candidate that holds what is asked, else why there is none.
+
+        A figure in ``taken`` (chunk id, offset) answers another part of the question already.
+        """
         s = self.scored(query)
         if s.gate[_UNKNOWN_NAME] and not is_english(query.text):
             return s.hits, None, s.answerable, Refusal.UNKNOWN_NAME
@@ -163,6 +167,9 @@ class Answerer:
         for i in np.argsort(-s.probs, kind="stable")[:_TRIED]:
             reason = self._off_target(query, s.candidates[i])
             pick = None if reason else self._take(query, s.candidates[i], s.answerable)
+            if pick is not None and pick.extract is not None and pick.extract.figure \
+                    and (pick.cand.chunk.id, pick.extract.start) in taken:
+                pick = None
             if pick is not None:
                 return s.hits, pick, s.answerable, ""
             reasons.append(reason or Refusal.NOT_STATED)
@@ -228,8 +235,8 @@ class Answerer:
             return sum(w for t, w in weights.items() if t in have)
         return max(target.values, key=lambda v: cover(v.label or target.indicator))
 
-    def _single(self, query: Query) -> Answer:
-        hits, pick, best, reason = self._pick(query)
+    def _single(self, query: Query, taken: frozenset[tuple[str, int]] = frozenset()) -> Answer:
+        hits, pick, best, reason = self._pick(query, taken)
         if pick is None:
             return self._abstain(query, hits, self._refusal_text(query, reason), best, reason)
         return self._compose(query, hits, pick)
@@ -383,9 +390,15 @@ class Answerer:
             except ValueError:
                 return None
             subs.append(replace(sub, filters=query.filters, documents=sub.documents or query.documents))
-        if certain:
+        if certain:  # two questions: each part's figure is its own ("… quốc tế và … nội địa")
             self._prefetch(subs)
-            answers = [self._single(sub) for sub in subs]
+            answers: list[Answer] = []
+            taken: set[tuple[str, int]] = set()
+            for sub in subs:
+                answers.append(self._single(sub, frozenset(taken)))
+                span = answers[-1].span
+                if span is not None and answers[-1].figure and not answers[-1].abstained:
+                    taken.add((span.chunk_id, span.start))
         else:
             # Coordinated items ("tỷ lệ A và B") are looked up with the whole question's vector (one
             # embedding) and their own words; the split stands when each finds its own figure.

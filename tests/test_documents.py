@@ -521,3 +521,16 @@ def test_the_figure_is_the_one_that_counts_what_is_asked(law_assistant):
     for text, question, figure in cases:
         found = quantity(text, law_assistant.query(question))
         assert found is not None and found.short.startswith(figure), (question, found)
+
+
+def test_each_part_of_a_two_part_question_gets_its_own_figure(tmp_path):
+    """"… bao nhiêu khách quốc tế và bao nhiêu khách nội địa": two figures, not one twice."""
+    text = _plan(2030, "500 hộ").replace(
+        "Giao Ủy ban nhân dân tỉnh tổ chức thực hiện Nghị quyết.",
+        "Năm 2030 tỉnh thu hút khách quốc tế và khách nội địa với quy mô 2 triệu lượt khách quốc tế. "
+        "Thị trường trong nước đạt 9 triệu lượt khách nội địa.\n\nGiao Ủy ban nhân dân tỉnh tổ chức thực hiện.")
+    _write(tmp_path / "corpus", "ke-hoach", text)
+    embedder = HashEmbedder()
+    assistant = Assistant(build_index(tmp_path / "index", embedder, tmp_path / "corpus"), embedder)
+    answer = assistant.ask("Năm 2030 tỉnh thu hút bao nhiêu khách quốc tế và bao nhiêu khách nội địa?")
+    assert [p.figure for p in answer.parts] == ["2 triệu lượt", "9 triệu lượt"], answer.text
