@@ -148,6 +148,11 @@ _ENGLISH_ONLY = frozenset("what which when where who whom how many much is are w
                           "with from that this there will has have should must under".split())
 
 
+# A question fewer than half of whose syllables occur in the corpus is foreign to it (English,
+# say): BM25 and word-overlap signals then match noise (fusion leans on dense, the gate ignores them).
+FOREIGN_KNOWN = 0.5
+
+
 def is_english(text: str) -> bool:
     """True when a fifth of the words are English function words, one of them unambiguously English."""
     words = re.findall(r"[^\W\d_]+", text.lower())

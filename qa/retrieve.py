@@ -19,7 +19,7 @@ from corpus.text import tokens
 from index.embedders import Embedder
 from index.store import Index
 from index.structures import DenseIndex
-from qa.query import Query
+from qa.query import FOREIGN_KNOWN, Query
 
 Ranked = list[tuple[int, float]]
 MODES = ("lexical", "dense", "hybrid")
@@ -203,7 +203,7 @@ class HybridRetriever:
                 for rank, (row, _) in enumerate(ranked, 1):
                     fused[row] = fused.get(row, 0.0) + 1.0 / (s.rrf_k + rank)
         else:
-            w = s.dense_weight if self._lexical.known_share(query) >= 0.5 else s.dense_weight_foreign
+            w = s.dense_weight if self._lexical.known_share(query) >= FOREIGN_KNOWN else s.dense_weight_foreign
             nl, nd = _minmax(lex), _minmax(den)
             for row in nl.keys() | nd.keys():
                 fused[row] = (1 - w) * nl.get(row, 0.0) + w * nd.get(row, 0.0)

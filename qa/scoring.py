@@ -30,7 +30,7 @@ from corpus.text import STOPWORDS_ACCENTED, content_terms, fold
 from index.store import Index
 from qa.extract import has_type
 from qa.locate import covered_years
-from qa.query import Query
+from qa.query import FOREIGN_KNOWN, Query
 from qa.types import Hit
 
 MODEL_PATH = Path(__file__).with_name("answer_model.json")
@@ -61,6 +61,10 @@ FEATURES = (
 GATE_FEATURES = ("best_probability", "margin", "coverage", "coverage_pairs", "missing", "slot_conflict", "unit_match",
                  "cosine", "type_match", "unit_agree", "year_ok", "year_conflict", "known", "question_terms",
                  "unknown_name")
+
+_KNOWN = GATE_FEATURES.index("known")
+_LEXICAL = [GATE_FEATURES.index(n) for n in ("best_probability", "margin", "coverage", "coverage_pairs", "missing",
+                                             "slot_conflict")]
 
 
 @dataclass(frozen=True)
@@ -282,7 +286,15 @@ class AnswerModel:
         return self.select(np.array([c.features for c in candidates]))
 
     def answerable(self, features: np.ndarray) -> float:
-        """P(the documents answer the question), from :func:`gate_features`."""
+        """P(the documents answer the question), from :func:`gate_features`.
+
+        For a question the corpus's words mostly do not cover (English, say), word overlap
+        measures nothing: the lexical signals, and the selection probability built on them,
+        are set to their training mean, so cosine, answer type, units and years decide.
+        """
+        if features[_KNOWN] < FOREIGN_KNOWN:
+            features = features.copy()
+            features[_LEXICAL] = self.gate.mean[_LEXICAL]
         return float(self.gate(features)[0])
 
     def to_json(self) -> dict[str, Any]:

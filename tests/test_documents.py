@@ -534,3 +534,21 @@ def test_each_part_of_a_two_part_question_gets_its_own_figure(tmp_path):
     assistant = Assistant(build_index(tmp_path / "index", embedder, tmp_path / "corpus"), embedder)
     answer = assistant.ask("Năm 2030 tỉnh thu hút bao nhiêu khách quốc tế và bao nhiêu khách nội địa?")
     assert [p.figure for p in answer.parts] == ["2 triệu lượt", "9 triệu lượt"], answer.text
+
+
+def test_word_overlap_does_not_decide_whether_a_foreign_question_is_answered():
+    """An English question shares no words with a Vietnamese text: its gate ignores overlap, not the question."""
+    import numpy as np
+
+    from qa.scoring import GATE_FEATURES, AnswerModel
+
+    model = AnswerModel.load()
+    base = model.gate.mean.copy()
+    low = base.copy()
+    for name in ("coverage", "coverage_pairs", "best_probability"):
+        low[GATE_FEATURES.index(name)] = 0.0
+    known = GATE_FEATURES.index("known")
+    for share, same in ((0.1, True), (1.0, False)):
+        a, b = base.copy(), low.copy()
+        a[known] = b[known] = share
+        assert bool(np.isclose(model.answerable(a), model.answerable(b))) is same
