@@ -21,10 +21,10 @@ _SEPARATORS = re.compile(r"\s*(?:;|,\s*(?:va|con)\s|,\s|(?<!doi)\s(?:va|cung voi
 _COMPARE = re.compile(r"\b(?:so voi|so sanh|lan luot|moi noi|tung|hai cho|ca hai|khac nhau|khop|compare|"
                       r"respectively|each|both)\b")
 # A leading "theo/trong/tại …," (according to a document, in a part of it) or a condition
-# ("khi/nếu …,", "when/if …,") is no part of its own; "khi nào …", "when is …" ask.
+# ("khi/nếu …,", "when/if/where …,") is no part of its own; "khi nào …", "when is …" ask.
 _FRAME = re.compile(r"(?:theo|trong|tai|can cu|according to|under|in|khi(?! nao)|neu|truong hop|sau khi|truoc khi|"
-                    r"if|once|after|before|when(?! (?:is|are|was|were|do|does|did|will|would|shall|should|must|can|"
-                    r"could|may|has|have|had)\b))\b[^,?]*?,")
+                    r"if|once|after|before|(?:when|where)(?! (?:is|are|was|were|do|does|did|will|would|shall|should|"
+                    r"must|can|could|may|has|have|had)\b))\b[^,?]*?,")
 _ASKS = re.compile(r"\b(?:bao nhieu|bao lau|khi nao|ngay nao|nam nao|o dau|la gi|ai|nao|muc nao|may|"
                    r"how (?:much|many|long)|what|when|which|who|where)\b")
 

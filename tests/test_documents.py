@@ -340,6 +340,7 @@ def test_a_leading_condition_is_no_part_but_a_leading_question_is():
 
     assert split_question("Khi người dân phản ánh thông tin sai, cơ quan phải đính chính trong bao nhiêu ngày?") is None
     assert split_question("When a citizen reports wrong information, how many days does the agency have?") is None
+    assert split_question("Under the Law on Trees, where no other law applies, within how many days is it felled?") is None
     split = split_question("When is the plant expected to operate, and what is its capacity?")
     assert split is not None and len(split.parts) == 2
 
