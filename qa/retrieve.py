@@ -18,13 +18,13 @@ import numpy as np
 from corpus.text import tokens
 from index.embedders import Embedder
 from index.store import Index
-from index.structures import DenseIndex
 from qa.query import FOREIGN_KNOWN, Query
 
 Ranked = list[tuple[int, float]]
 MODES = ("lexical", "dense", "hybrid")
 _CACHED_QUESTIONS = 2048  # question vectors kept per process
 SENTENCE_WEIGHT = 0.5  # share of a passage's dense score that is its best sentence's cosine
+_NO_SENTENCE = -3.0  # below any cosine
 
 
 class Retriever(Protocol):
@@ -83,7 +83,7 @@ class DenseRetriever:
         self._index = index
         self._embedder = embedder
         self.sentence_weight = sentence_weight
-        self._sentences: DenseIndex | None = None
+        self._sentences: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # float32 vectors, chunk rows, starts
         self._rewrite: Callable[[Query], str] = (
             (lambda q: q.for_dense) if restore_accents else (lambda q: q.text))
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()  # least recently used first
@@ -122,28 +122,34 @@ class DenseRetriever:
     def retrieve(self, query: Query, k: int) -> Ranked:
         """Top ``k`` rows by cosine, blended with their best sentence's cosine.
 
-        Candidates are the top ``k`` passages and the passages of the top ``4k`` sentences;
-        each is scored exactly on both terms.
+        Candidates are the top ``k`` passages by either term; each is scored exactly on both.
         """
         q = self.query_vector(query)
-        dense, segments = self._index.dense, self._index.segments
+        dense = self._index.dense
         scores, rows = dense.search(q, k)
         w = self.sentence_weight
-        if not w or not len(segments):
+        if not w or not len(self._index.segments):
             return [(int(r), float(s)) for r, s in zip(rows, scores, strict=True)]
-        if self._sentences is None:
-            self._sentences = DenseIndex.build(segments.vectors, hnsw_threshold=len(segments) + 1)  # exact
-        _, seg_ids = self._sentences.search(q, 4 * k)
+        best = self._best_sentence(q)
+        by_sentence = np.argpartition(-best, min(k, len(best) - 1))[:k]
         passage = dict(zip(rows.tolist(), scores.tolist(), strict=True))
-        others = [r for r in dict.fromkeys(segments.rows[seg_ids, 0].tolist()) if r not in passage]
+        others = [int(r) for r in by_sentence if int(r) not in passage and best[r] != _NO_SENTENCE]
         if others:
             passage.update(zip(others, (dense.vectors_of(others) @ q).tolist(), strict=True))
-        fused = {}
-        for row, cos in passage.items():
-            segs = segments.of_chunk(row)
-            best = float((segments.vectors[segs.start:segs.stop].astype(np.float32) @ q).max()) if segs else cos
-            fused[row] = (1 - w) * cos + w * best
+        fused = {row: (1 - w) * cos + w * (cos if best[row] == _NO_SENTENCE else float(best[row]))
+                 for row, cos in passage.items()}
         return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+
+    def _best_sentence(self, q: np.ndarray) -> np.ndarray:
+        """Per chunk row, the best cosine of its sentences with ``q`` (``_NO_SENTENCE`` if it has none)."""
+        if self._sentences is None:
+            segments = self._index.segments
+            chunk_rows, starts = np.unique(segments.rows[:, 0], return_index=True)
+            self._sentences = (segments.vectors.astype(np.float32), chunk_rows, starts)
+        vectors, chunk_rows, starts = self._sentences
+        best = np.full(len(self._index.chunks), _NO_SENTENCE, dtype=np.float32)
+        best[chunk_rows] = np.maximum.reduceat(vectors @ q, starts)
+        return best
 
     def clear_cache(self) -> None:
         """Forget cached question vectors (benchmarks and eval time cold questions)."""
