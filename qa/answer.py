@@ -44,6 +44,16 @@ _KIND_WORDS = {"dieu": {UnitKind.ARTICLE}, "article": {UnitKind.ARTICLE}, "khoan
                "muc": {UnitKind.SECTION, UnitKind.ITEM}, "item": {UnitKind.ITEM}, "section": {UnitKind.SECTION},
                "chuong": {UnitKind.CHAPTER}, "chapter": {UnitKind.CHAPTER}}
 _ASKED_KIND = re.compile(rf"\b({'|'.join(_KIND_WORDS)}) nao\b|\bwhich ({'|'.join(_KIND_WORDS)})\b")
+# A question about an amount ("tổng vốn đầu tư … là bao nhiêu") that names no rate is not
+# answered by a percentage: that is another indicator's growth or share ("vốn đầu tư tăng 10%").
+_AMOUNT = re.compile(r"\b(?:tong (?:von|muc|so|kinh phi|chi phi|gia tri)|kinh phi|ngan sach|so tien|"
+                     r"bao nhieu tien|total (?:cost|investment|amount|budget|capital)|how much money)\b")
+_RATE = re.compile(r"\b(?:ty le|ti le|toc do|tang|giam|phan tram|chiem|rate|growth|percent|share|increase|"
+                   r"decrease|proportion)\b|%")
+# A later candidate is looked at only if at least this share as probable as the best (train
+# split, share 0 / 0.05 / 0.1 / 0.2: accuracy 0.818 / 0.829 / 0.829 / 0.829, wrong refusals 0.013 /
+# 0.013 / 0.020 / 0.020, unanswerable refused 0.531 / 0.594 / 0.594 / 0.594).
+_FALLBACK_SHARE = 0.05
 _TRIED = 3  # most probable candidates looked at for the short answer the question wants
 
 
@@ -164,12 +174,16 @@ class Answerer:
         if s.answerable < self.model.threshold:
             return s.hits, None, s.answerable, Refusal.GATE
         reasons = []
+        best = 0.0  # probability of the best candidate not already another part's answer
         for i in np.argsort(-s.probs, kind="stable")[:_TRIED]:
+            if s.probs[i] < _FALLBACK_SHARE * best:
+                break  # far less likely than the best: a neighbour's figure, not the answer
             reason = self._off_target(query, s.candidates[i])
             pick = None if reason else self._take(query, s.candidates[i], s.answerable)
             if pick is not None and pick.extract is not None and pick.extract.figure \
                     and (pick.cand.chunk.id, pick.extract.start) in taken:
-                pick = None
+                continue
+            best = best or float(s.probs[i])
             if pick is not None:
                 return s.hits, pick, s.answerable, ""
             reasons.append(reason or Refusal.NOT_STATED)
@@ -188,11 +202,15 @@ class Answerer:
             plan = plan_year(self.index.documents[chunk.doc_id])
             if (named and not set(query.years) & named) or (not named and plan and plan not in query.years):
                 return Refusal.YEAR
+        if query.answer_type is not AnswerType.QUANTITY:
+            return ""
+        found = figures(cand.text)
         units = asked_units(query.text) & KNOWN_UNITS  # "bao nhiêu thầy thuốc" may be "bác sỹ": no veto
-        if units and query.answer_type is AnswerType.QUANTITY:
-            found = figures(cand.text)
-            if found and not any(unit_agrees(f, cand.text, units) for f in found):
-                return Refusal.UNIT
+        if units and found and not any(unit_agrees(f, cand.text, units) for f in found):
+            return Refusal.UNIT
+        if found and all(f.unit == "%" for f in found) and _AMOUNT.search(query.folded) \
+                and not _RATE.search(query.folded):
+            return Refusal.UNIT
         return ""
 
     def _take(self, query: Query, cand: Candidate, prob: float) -> _Pick | None:

@@ -553,3 +553,18 @@ def test_word_overlap_does_not_decide_whether_a_foreign_question_is_answered():
         a, b = base.copy(), low.copy()
         a[known] = b[known] = share
         assert bool(np.isclose(model.answerable(a), model.answerable(b))) is same
+
+
+def test_an_amount_asked_is_not_answered_by_a_growth_rate(tmp_path):
+    """"Tổng vốn đầu tư … là bao nhiêu" against "vốn đầu tư tăng 10-12%": another indicator, refused."""
+    text = _plan(2030, "500 hộ").replace(
+        "Giao Ủy ban nhân dân tỉnh tổ chức thực hiện Nghị quyết.",
+        "Tổng vốn đầu tư phát triển trên địa bàn tăng 10-12% so với năm trước.\n\n"
+        "Giao Ủy ban nhân dân tỉnh tổ chức thực hiện.")
+    _write(tmp_path / "corpus", "ke-hoach", text)
+    embedder = HashEmbedder()
+    assistant = Assistant(build_index(tmp_path / "index", embedder, tmp_path / "corpus"), embedder)
+    amount = assistant.ask("Tổng vốn đầu tư phát triển trên địa bàn năm 2030 là bao nhiêu?")
+    growth = assistant.ask("Tổng vốn đầu tư phát triển trên địa bàn năm 2030 tăng bao nhiêu?")
+    assert amount.abstained and "10-12%" not in amount.text.split("Các đoạn")[0], amount.text
+    assert not growth.abstained and growth.short == "10-12%", growth.text
