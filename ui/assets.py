@@ -88,15 +88,21 @@ _LOAD_JS = """
       if (tab) { tab.click(); }
     }
     let tries = 0;
+    const inView = (el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < window.innerHeight; };
     const land = () => {
       const el = document.getElementById(id);
       if (visible(el)) {
         el.scrollIntoView({block: 'start'});
+        // The rest of a long document may still be rendering and push the unit away: look again.
+        [300, 1000, 2500].forEach((ms) => setTimeout(() => {
+          const now = document.getElementById(id);
+          if (visible(now) && !inView(now)) { now.scrollIntoView({block: 'start'}); }
+        }, ms));
         document.querySelectorAll('.qa-current').forEach((x) => x.classList.remove('qa-current'));
         el.classList.add('qa-current', 'qa-flash');
         setTimeout(() => el.classList.remove('qa-flash'), 4000);
         if (history.replaceState) { history.replaceState(null, '', '#' + id); }
-      } else if (tries++ < 200) {
+      } else if (tries++ < 600) {  // 30 s: a large document loaded for the first time on a slow server
         setTimeout(land, 50);
       }
     };
