@@ -54,6 +54,7 @@ _RATE = re.compile(r"\b(?:ty le|ti le|toc do|tang|giam|phan tram|chiem|rate|grow
 # split, share 0 / 0.05 / 0.1 / 0.2: accuracy 0.818 / 0.829 / 0.829 / 0.829, wrong refusals 0.013 /
 # 0.013 / 0.020 / 0.020, unanswerable refused 0.531 / 0.594 / 0.594 / 0.594).
 _FALLBACK_SHARE = 0.05
+_MAX_ITEMS = 40  # units read after a list's lead-in
 _TRIED = 3  # most probable candidates looked at for the short answer the question wants
 
 
@@ -81,12 +82,13 @@ class Scored:
 
 @dataclass(frozen=True)
 class _Pick:
-    """The chosen candidate and what was taken from it."""
+    """The chosen candidate and what was taken from it (``items``: the passages of a list's items)."""
 
     cand: Candidate
     prob: float
     extract: Extract | None
     target: Target | None
+    items: tuple[Chunk, ...] = ()
 
 
 class Answerer:
@@ -226,7 +228,12 @@ class Answerer:
             found = inline_list(cand.text) or enumeration(cand.chunk.text[cand.start:]) or enumeration(cand.text)
             if found is not None:
                 found = replace(found, start=found.start + cand.start, end=found.end + cand.start)
-            return _Pick(cand, prob, found, None)
+                return _Pick(cand, prob, found, None)
+            items = self._items_under(cand)
+            if items:  # "… các yêu cầu sau đây:" with each item its own khoản
+                lines = [c.text.strip().split("\n", 1)[0].rstrip(" ;") for c in items]
+                return _Pick(cand, prob, Extract(cand.start, cand.end, "; ".join(lines)), None, items)
+            return _Pick(cand, prob, None, None)
         if kind is AnswerType.WHERE:
             chain = self.locator.finest(cand.chunk, cand.start, cand.end)
             asked = {k for m in _ASKED_KIND.finditer(query.folded) for w in m.groups() if w for k in _KIND_WORDS[w]}
@@ -241,6 +248,23 @@ class Answerer:
         if found is None:
             return None if kind in _NEEDS_EXTRACT else _Pick(cand, prob, None, None)
         return _Pick(cand, prob, replace(found, start=found.start + cand.start, end=found.end + cand.start), None)
+
+    def _items_under(self, cand: Candidate) -> tuple[Chunk, ...]:
+        """The passages of the units under a lead-in that ends its passage with ":", in order.
+
+        "Chủ nuôi chó, mèo phải thực hiện các yêu cầu sau đây:" closes Điều 66's own passage;
+        its four khoản are passages of their own. Pieces of one split unit count once.
+        """
+        chunk = cand.chunk
+        if not cand.text.rstrip().endswith(":") or chunk.text[cand.end:].strip():
+            return ()
+        row, depth = self._row[chunk.id], len(chunk.path)
+        items: dict[tuple[str, ...], Chunk] = {}
+        for nxt in self.index.chunks[row + 1:row + 1 + _MAX_ITEMS]:
+            if nxt.doc_id != chunk.doc_id or len(nxt.path) <= depth or nxt.path[:depth] != chunk.path:
+                break
+            items.setdefault(nxt.path[:depth + 1], nxt)
+        return tuple(items.values()) if len(items) >= 2 else ()
 
     def _target_value(self, query: Query, target: Target) -> TargetValue:
         """The value of a multi-part target the question is about ("Khu vực nông thôn" → 95%)."""
@@ -287,7 +311,7 @@ class Answerer:
         lead = f"{short} — " if found and short else ""
         text = f"{lead}theo {citation}: “{quote}”"
         notes, extra = self._notes(chunk, pick.target, quote)
-        citations = _with(_lead_with(chunk, hits), extra)
+        citations = _with(_lead_with(chunk, hits), [*pick.items, *extra])
         return Answer(query.text, text, False, citations, figure, span,
                       pick.target.to_json() if pick.target else None, notes, query,
                       query.answer_type.value, [], short, probability=pick.prob)

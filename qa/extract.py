@@ -175,7 +175,7 @@ def enumeration(text: str) -> Extract | None:
         if len(parts) < 3:
             return None
         return Extract(0, len(text), "; ".join(parts[1:]))
-    lines = [text[m.start():text.find("\n", m.start()) if "\n" in text[m.start():] else len(text)].strip()
+    lines = [text[m.start():text.find("\n", m.start()) if "\n" in text[m.start():] else len(text)].strip().rstrip(" ;")
              for m in items]
     return Extract(items[0].start(), len(text), "; ".join(lines))
 

@@ -568,3 +568,24 @@ def test_an_amount_asked_is_not_answered_by_a_growth_rate(tmp_path):
     growth = assistant.ask("Tổng vốn đầu tư phát triển trên địa bàn năm 2030 tăng bao nhiêu?")
     assert amount.abstained and "10-12%" not in amount.text.split("Các đoạn")[0], amount.text
     assert not growth.abstained and growth.short == "10-12%", growth.text
+
+
+def test_a_list_whose_items_are_units_of_their_own_is_answered_whole(tmp_path):
+    """A lead-in that ends its passage ("… các yêu cầu sau đây:") is answered with every khoản under it."""
+    law = ("QUỐC HỘI\n\nLuật số: 98/2024/QH15\n\nLUẬT THỬ NGHIỆM NUÔI ONG\n\n"
+           "Điều 1. Phạm vi điều chỉnh\n\nLuật này quy định về nuôi ong mật.\n\n"
+           "Điều 2. Yêu cầu đối với chủ trại ong\n\nChủ trại ong phải thực hiện các yêu cầu sau đây:\n\n"
+           "1. Đăng ký trại ong với Ủy ban nhân dân cấp xã;\n\n"
+           "2. Đặt thùng ong cách nhà dân ít nhất 50 mét;\n\n"
+           "3. Báo cáo dịch bệnh của đàn ong trong 24 giờ.\n\n"
+           "Điều 3. Hiệu lực thi hành\n\nLuật này có hiệu lực từ ngày 01 tháng 01 năm 2025.\n")
+    _write(tmp_path / "corpus", "luat-nuoi-ong", law)
+    embedder = HashEmbedder()
+    assistant = Assistant(build_index(tmp_path / "index", embedder, tmp_path / "corpus"), embedder)
+    answer = assistant.ask("Chủ trại ong phải thực hiện những yêu cầu gì?")
+    assert not answer.abstained, answer.text
+    for item in ("1. Đăng ký trại ong", "2. Đặt thùng ong", "3. Báo cáo dịch bệnh"):
+        assert item in answer.short, answer.short
+    assert ";;" not in answer.short
+    cited = {h.chunk.section for h in answer.citations}
+    assert {"Điều 2 khoản 1", "Điều 2 khoản 2", "Điều 2 khoản 3"} <= cited, cited
