@@ -85,7 +85,7 @@ _YESNO = re.compile(r"\b(?:co|duoc|phai|da|se|can|bi)\b.*\bkhong\s*\??\s*$|\bdun
                     r"\bphai khong\b|\bdung khong\b")
 _YESNO_EN = re.compile(r"^(?:is|are|does|do|can|must|should|was|were|has|have|will|may)\b")
 # A yes/no form wrapped around another question word is that other question ("có bao nhiêu … không").
-_ONLY_ABOUT_UNIT = re.compile(r"\b(?:noi (?:ve )?gi|quy dinh (?:ve |\w+ )?gi|ve (?:van de )?gi|noi dung (?:gi|la gi)|"
+_ONLY_ABOUT_UNIT = re.compile(r"\b(?:noi (?:ve )?gi|quy dinh (?:ve )?(?:\w+ ){0,3}gi|ve (?:van de )?gi|noi dung (?:gi|la gi)|"
                               r"la gi|"
                               r"the nao|de cap (?:den )?gi|what does .* (?:say|provide|cover|regulate)|about what)\b")
 

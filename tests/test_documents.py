@@ -589,3 +589,10 @@ def test_a_list_whose_items_are_units_of_their_own_is_answered_whole(tmp_path):
     assert ";;" not in answer.short
     cited = {h.chunk.section for h in answer.citations}
     assert {"Điều 2 khoản 1", "Điều 2 khoản 2", "Điều 2 khoản 3"} <= cited, cited
+
+
+def test_what_a_unit_sets_out_is_the_unit_itself(law_assistant):
+    """"Điều 3 quy định những nội dung gì?" shows Điều 3; a question about a fact in it does not."""
+    for question in ("Điều 3 quy định gì?", "Điều 3 quy định nhiệm vụ gì?", "Điều 3 quy định những nội dung gì?"):
+        assert law_assistant.query(question).about_unit_only, question
+    assert not law_assistant.query("Điều 3 quy định thời hạn giấy phép là bao lâu?").about_unit_only
