@@ -84,9 +84,9 @@ _ENGLISH = frozenset("the a an of to in for on is are does do can must should wh
 _YESNO = re.compile(r"\b(?:co|duoc|phai|da|se|can|bi)\b.*\bkhong\s*\??\s*$|\bdung hay sai\b|\bhay khong\b|"
                     r"\bphai khong\b|\bdung khong\b")
 _YESNO_EN = re.compile(r"^(?:is|are|does|do|can|must|should|was|were|has|have|will|may)\b")
-# A yes/no form wrapped around another question word is that other question ("có bao nhiêu … không").
-_ONLY_ABOUT_UNIT = re.compile(r"\b(?:noi (?:ve )?gi|quy dinh (?:ve )?(?:\w+ ){0,3}gi|ve (?:van de )?gi|noi dung (?:gi|la gi)|"
-                              r"la gi|"
+# "nói gì", "quy định (nhiệm vụ) gì", "what does … say": what a named unit sets out, not a fact in it.
+_ONLY_ABOUT_UNIT = re.compile(r"\b(?:noi (?:ve )?gi|quy dinh (?:ve )?(?:\w+ ){0,3}gi|ve (?:van de )?gi|"
+                              r"noi dung (?:gi|la gi)|la gi|"
                               r"the nao|de cap (?:den )?gi|what does .* (?:say|provide|cover|regulate)|about what)\b")
 
 
@@ -165,6 +165,7 @@ def answer_type_of(question: str) -> AnswerType:
     folded = fold_question(question)
     found = next((t for t, p in _TYPE_PATTERNS if p.search(folded)), None)
     yesno = _YESNO_EN.search(folded) if is_english(question) else _YESNO.search(folded)
+    # A yes/no form wrapped around another question word is that other question ("có bao nhiêu … không").
     if yesno and found in (None, AnswerType.QUANTITY, AnswerType.DATE) and \
             not re.search(r"\bco bao nhieu\b|\bco mayq\b|\bhow (?:many|much)\b", folded):
         return AnswerType.YESNO
