@@ -167,13 +167,24 @@ def _write(folder: Path, name: str, text: str, meta: dict[str, str] | None = Non
         (folder / f"{name}.meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
 
+def _assistant(root: Path) -> Assistant:
+    """An assistant over ``root/corpus``, indexed into ``root/index`` with the fake embedder."""
+    embedder = HashEmbedder()
+    return Assistant(build_index(root / "index", embedder, root / "corpus"), embedder)
+
+
+def _plan_with_task(year: int, task: str) -> str:
+    """A small plan whose Điều 2 sets ``task`` before its closing assignment."""
+    return _plan(year, "500 hộ").replace("Giao Ủy ban nhân dân tỉnh tổ chức thực hiện Nghị quyết.",
+                                         f"{task}\n\nGiao Ủy ban nhân dân tỉnh tổ chức thực hiện.")
+
+
 @pytest.fixture(scope="module")
 def law_assistant(tmp_path_factory):
     root = tmp_path_factory.mktemp("laws")
     _write(root / "corpus", "luat-cay-xanh", LAW)
     _write(root / "corpus", "luat-sua-doi", AMENDMENT)
-    embedder = HashEmbedder()
-    return Assistant(build_index(root / "index", embedder, root / "corpus"), embedder)
+    return _assistant(root)
 
 
 @pytest.fixture(scope="module")
@@ -181,8 +192,7 @@ def plans(tmp_path_factory):
     root = tmp_path_factory.mktemp("plans")
     _write(root / "corpus", "ke-hoach-2024", _plan(2024, "500 hộ"))
     _write(root / "corpus", "ke-hoach-2025", _plan(2025, "300 hộ"))
-    embedder = HashEmbedder()
-    return Assistant(build_index(root / "index", embedder, root / "corpus"), embedder)
+    return _assistant(root)
 
 
 # --------------------------------------------------------------------------- structure
@@ -352,8 +362,7 @@ def test_a_slot_conflict_needs_a_phrase_the_corpus_uses(tmp_path):
     _write(tmp_path / "corpus", "ke-hoach", _plan(2024, "500 hộ").replace(
         "2. Giảm số hộ nghèo: 500 hộ.", "2. Tỷ lệ thất nghiệp khu vực thành thị: dưới 4%.\n\n"
         "3. Tỷ lệ hộ dân khu vực nông thôn dùng nước sạch: 95%."))
-    embedder = HashEmbedder()
-    assistant = Assistant(build_index(tmp_path / "index", embedder, tmp_path / "corpus"), embedder)
+    assistant = _assistant(tmp_path)
 
     def conflict(question: str) -> float:
         cands = assistant.answerer.scored(assistant.query(question)).candidates
@@ -498,8 +507,7 @@ def test_definition_comes_from_the_document_asked_about(tmp_path):
     two = "QUYẾT ĐỊNH\n\nĐiều 1. Phê duyệt Chương trình đào tạo (CTĐT) cho cán bộ.\n"
     _write(tmp_path / "corpus", "nq-do-thi", one)
     _write(tmp_path / "corpus", "qd-dao-tao", two)
-    embedder = HashEmbedder()
-    assistant = Assistant(build_index(tmp_path / "index", embedder, tmp_path / "corpus"), embedder)
+    assistant = _assistant(tmp_path)
     for doc_id, phrase in (("nq-do-thi", "phát triển đô thị"), ("qd-dao-tao", "đào tạo")):
         answer = assistant.ask("CTĐT là viết tắt của gì?", Filters(doc_ids=(doc_id,)))
         assert answer.answer_type == "definition" and phrase in answer.short, answer.text
@@ -526,13 +534,10 @@ def test_the_figure_is_the_one_that_counts_what_is_asked(law_assistant):
 
 def test_each_part_of_a_two_part_question_gets_its_own_figure(tmp_path):
     """"… bao nhiêu khách quốc tế và bao nhiêu khách nội địa": two figures, not one twice."""
-    text = _plan(2030, "500 hộ").replace(
-        "Giao Ủy ban nhân dân tỉnh tổ chức thực hiện Nghị quyết.",
-        "Năm 2030 tỉnh thu hút khách quốc tế và khách nội địa với quy mô 2 triệu lượt khách quốc tế. "
-        "Thị trường trong nước đạt 9 triệu lượt khách nội địa.\n\nGiao Ủy ban nhân dân tỉnh tổ chức thực hiện.")
-    _write(tmp_path / "corpus", "ke-hoach", text)
-    embedder = HashEmbedder()
-    assistant = Assistant(build_index(tmp_path / "index", embedder, tmp_path / "corpus"), embedder)
+    _write(tmp_path / "corpus", "ke-hoach", _plan_with_task(
+        2030, "Năm 2030 tỉnh thu hút khách quốc tế và khách nội địa với quy mô 2 triệu lượt khách quốc tế. "
+        "Thị trường trong nước đạt 9 triệu lượt khách nội địa."))
+    assistant = _assistant(tmp_path)
     answer = assistant.ask("Năm 2030 tỉnh thu hút bao nhiêu khách quốc tế và bao nhiêu khách nội địa?")
     assert [p.figure for p in answer.parts] == ["2 triệu lượt", "9 triệu lượt"], answer.text
 
@@ -557,13 +562,9 @@ def test_word_overlap_does_not_decide_whether_a_foreign_question_is_answered():
 
 def test_an_amount_asked_is_not_answered_by_a_growth_rate(tmp_path):
     """"Tổng vốn đầu tư … là bao nhiêu" against "vốn đầu tư tăng 10-12%": another indicator, refused."""
-    text = _plan(2030, "500 hộ").replace(
-        "Giao Ủy ban nhân dân tỉnh tổ chức thực hiện Nghị quyết.",
-        "Tổng vốn đầu tư phát triển trên địa bàn tăng 10-12% so với năm trước.\n\n"
-        "Giao Ủy ban nhân dân tỉnh tổ chức thực hiện.")
-    _write(tmp_path / "corpus", "ke-hoach", text)
-    embedder = HashEmbedder()
-    assistant = Assistant(build_index(tmp_path / "index", embedder, tmp_path / "corpus"), embedder)
+    _write(tmp_path / "corpus", "ke-hoach", _plan_with_task(
+        2030, "Tổng vốn đầu tư phát triển trên địa bàn tăng 10-12% so với năm trước."))
+    assistant = _assistant(tmp_path)
     amount = assistant.ask("Tổng vốn đầu tư phát triển trên địa bàn năm 2030 là bao nhiêu?")
     growth = assistant.ask("Tổng vốn đầu tư phát triển trên địa bàn năm 2030 tăng bao nhiêu?")
     assert amount.abstained and "10-12%" not in amount.text.split("Các đoạn")[0], amount.text
@@ -580,8 +581,7 @@ def test_a_list_whose_items_are_units_of_their_own_is_answered_whole(tmp_path):
            "3. Báo cáo dịch bệnh của đàn ong trong 24 giờ.\n\n"
            "Điều 3. Hiệu lực thi hành\n\nLuật này có hiệu lực từ ngày 01 tháng 01 năm 2025.\n")
     _write(tmp_path / "corpus", "luat-nuoi-ong", law)
-    embedder = HashEmbedder()
-    assistant = Assistant(build_index(tmp_path / "index", embedder, tmp_path / "corpus"), embedder)
+    assistant = _assistant(tmp_path)
     answer = assistant.ask("Chủ trại ong phải thực hiện những yêu cầu gì?")
     assert not answer.abstained, answer.text
     for item in ("1. Đăng ký trại ong", "2. Đặt thùng ong", "3. Báo cáo dịch bệnh"):
