@@ -76,9 +76,10 @@ def _nearest(items: list[Figure], anchors: list[int]) -> Figure:
 _TAIL_END = re.compile(r"[,;:.()\n]|\s(?:trong đó|và|hoặc|với|được|đạt|phải|là)\s")
 
 
-def _described(items: list[Figure], text: str, query: Query) -> list[Figure]:
+def _described(items: list[Figure], every: list[Figure], text: str, query: Query) -> list[Figure]:
     """Among ``items``, those in the unit asked, then those whose own noun phrase names the question.
 
+    ``every`` holds all figures of ``text`` (where a figure's phrase stops).
     "bao nhiêu doanh nghiệp" keeps "20-25 doanh nghiệp" over "30-35 sản phẩm". A figure
     counts what follows it ("4,5 triệu lượt khách du lịch quốc tế, trong đó khoảng 3,2 triệu
     khách có lưu trú; 21 triệu khách du lịch nội địa"): the words from the figure to the next
@@ -91,7 +92,7 @@ def _described(items: list[Figure], text: str, query: Query) -> list[Figure]:
     items = [f for f in items if unit_agrees(f, text, units)] or items
     unit_words = {t for f in items for t, _, _ in iter_tokens(f.unit)} | {t for u in units for t in u.split()}
     wanted = {t for t in query.terms if "_" not in t} - STOPWORDS - unit_words - {"nam"}
-    starts = sorted(f.start for f in figures(text))
+    starts = sorted(f.start for f in every)
     scores = []
     for f in items:
         end = _TAIL_END.search(text, f.end)
@@ -103,13 +104,14 @@ def _described(items: list[Figure], text: str, query: Query) -> list[Figure]:
 
 def quantity(text: str, query: Query, durations: bool = False) -> Extract | None:
     """The figure nearest the question's words ("dưới 4%", "300-400 hộ"); durations for "bao lâu"."""
-    found = [f for f in figures(text) if f.is_duration] if durations else figures(text)
+    every = figures(text)
+    found = [f for f in every if f.is_duration] if durations else every
     if not found:
         return None
     asked_numbers = {n for n in numbers(query.text) if not YEAR.fullmatch(n)}
     # A figure the question itself gives ("dưới 3%") is not the answer unless it is the only one.
     fresh = [f for f in found if not set(f.numbers) <= asked_numbers] or found
-    best = _nearest(_described(fresh, text, query), _anchors(text, query))
+    best = _nearest(_described(fresh, every, text, query), _anchors(text, query))
     return Extract(best.start, best.end, best.text, best.text)
 
 
