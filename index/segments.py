@@ -50,6 +50,11 @@ class Segments:
     def __len__(self) -> int:
         return len(self.rows)
 
+    def chunk_starts(self) -> tuple[np.ndarray, np.ndarray]:
+        """Rows of the chunks that have segments, and the number of each one's first segment."""
+        rows = np.flatnonzero(np.diff(self._first) > 0)
+        return rows, self._first[rows]
+
     def of_chunk(self, chunk_row: int) -> range:
         """Segment numbers of one chunk, in reading order."""
         if chunk_row + 1 >= len(self._first):

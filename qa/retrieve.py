@@ -144,7 +144,7 @@ class DenseRetriever:
         """Per chunk row, the best cosine of its sentences with ``q`` (``_NO_SENTENCE`` if it has none)."""
         if self._sentences is None:
             segments = self._index.segments
-            chunk_rows, starts = np.unique(segments.rows[:, 0], return_index=True)
+            chunk_rows, starts = segments.chunk_starts()
             self._sentences = (segments.vectors.astype(np.float32), chunk_rows, starts)
         vectors, chunk_rows, starts = self._sentences
         best = np.full(len(self._index.chunks), _NO_SENTENCE, dtype=np.float32)
