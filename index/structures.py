@@ -176,7 +176,7 @@ class DenseIndex:
 
     def vectors_of(self, rows: Sequence[int]) -> np.ndarray:
         """The stored vectors of ``rows``."""
-        return np.vstack([self._index.reconstruct(int(r)) for r in rows])  # type: ignore[attr-defined]
+        return self._index.reconstruct_batch(np.asarray(rows, dtype=np.int64))  # type: ignore[attr-defined]
 
     def vectors(self) -> np.ndarray:
         """All stored vectors (to reuse them when rebuilding)."""
