@@ -13,13 +13,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from corpus.text import STOPWORDS, canonical_number, fold, fold_question
+from corpus.text import STOPWORDS, canonical_number, fold, fold_question, has_diacritics
 
 # Time units (a duration is a number with one of these), in folded form.
 TIME_UNITS = ("nam", "thang", "tuan", "ngay", "ngay lam viec", "gio", "phut", "quy")
+_MONEY = ("nghìn tỷ đồng", "tỷ đồng", "triệu đồng", "nghìn đồng", "đồng", "tỷ USD", "triệu USD", "USD")
 _UNITS = [
-    # money and counts of money
-    "nghìn tỷ đồng", "tỷ đồng", "triệu đồng", "nghìn đồng", "đồng", "tỷ USD", "triệu USD", "USD",
+    *_MONEY,
     # rates written as a unit
     "bác sỹ/vạn dân", "bác sĩ/vạn dân", "giường bệnh/vạn dân", "m2/người", "m²/người", "%/năm",
     "lượt/năm", "%",
@@ -34,6 +34,7 @@ _UNITS = [
     "lần", "bản", "thành viên", "đại biểu", "cơ sở", "bệnh viện", "km đường", "tuyến", "công trình",
     "hợp tác xã", "làng nghề", "chợ", "điểm", "cụm", "khu", "con", "cây", "vụ", "hồ sơ",
 ]
+_MONEY_UNITS = frozenset(fold(u) for u in _MONEY)
 # Units the text writes after a figure (folded); a counted noun outside it is only a hint.
 KNOWN_UNITS = frozenset(fold(u) for u in _UNITS)
 _UNIT_RE = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
@@ -44,7 +45,7 @@ _NUMBER_WORDS = rf"{_FIRST_WORD}(?:\s+{_NEXT_WORD})*"
 _COMPARATOR = (r"(?P<cmp>không vượt quá|không quá|không dưới|không thấp hơn|không ít hơn|tối thiểu|tối đa|"
                r"ít nhất|nhiều nhất|dưới|trên|khoảng|gần|hơn|từ đủ|từ|đủ)?\s*")
 # A number or range (digits, or number words before a unit), optional "x N" for sizes.
-_VALUE = (rf"(?P<val>(?:{_NUM}\s*(?:%|{_UNIT_RE})?\s*(?:[-–]|đến|tới)\s*(?:đủ\s+)?{_NUM}|{_NUM})"
+_VALUE = (rf"(?P<val>(?:{_NUM}\s*(?:%|{_UNIT_RE})?\s*(?:[-–]|đến|tới)\s*(?:đủ\s+|dưới\s+)?{_NUM}|{_NUM})"
           rf"(?:\s*(?:{_UNIT_RE})?\s*[x×]\s*{_NUM})?|(?<!\w){_NUMBER_WORDS}(?=\s+(?:{_UNIT_RE})\b))")
 _SUFFIX = r"(?P<post>\s+(?:trở lên|trở xuống|trở đi))?"
 FIGURE = re.compile(rf"{_COMPARATOR}{_VALUE}\s*(?P<unit>(?:{_UNIT_RE})(?!\w))?{_SUFFIX}", re.IGNORECASE)
@@ -178,6 +179,37 @@ def asked_units(question: str) -> set[str]:
     if _PERCENT_WORDS.search(folded) and not units:
         units.add("%")
     return units
+
+
+# "how many", "số lượng", "Số doanh nghiệp … là bao nhiêu": a count, unless a rate is named too.
+_COUNT = re.compile(r"\b(?:how many|so luong|bao nhieu nguoi)\b")
+# "Số …" opening the question or a clause; after a noun "số" means "digital" ("môi trường số").
+_COUNT_HEAD = re.compile(r"(?:^|,\s*)(so) (?!sanh\b|hoa\b)\w")
+_RATE = re.compile(r"\b(?:ty le|ti le|toc do|tang|giam|phan tram|chiem|rate|growth|percent|share|increase|"
+                   r"decrease|proportion)\b|%")
+
+
+def asks_rate(question: str) -> bool:
+    """Whether the question names a rate, a growth or a share (its answer may be in %)."""
+    return _RATE.search(fold_question(question)) is not None
+
+
+def asks_count(question: str) -> bool:
+    """Whether the question asks how many of something and names no rate.
+
+    Typed with accents, "Sở" (a department) is told from "Số".
+    """
+    if asks_rate(question):
+        return False
+    if _COUNT.search(fold_question(question)):
+        return True
+    head = _COUNT_HEAD.search(fold(question))
+    return head is not None and (not has_diacritics(question) or question[head.start(1):head.end(1)].lower() == "số")
+
+
+def is_money(fig: Figure) -> bool:
+    """Whether the figure is a sum of money (đồng, USD)."""
+    return fold(fig.unit) in _MONEY_UNITS
 
 
 def unit_agrees(fig: Figure, text: str, units: set[str]) -> bool:

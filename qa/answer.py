@@ -16,7 +16,7 @@ import numpy as np
 
 from corpus.abbrev import definition_in
 from corpus.chunker import Chunk, unit_title
-from corpus.figures import KNOWN_UNITS, asked_units, figures, unit_agrees
+from corpus.figures import KNOWN_UNITS, asked_units, asks_count, asks_rate, figures, is_money, unit_agrees
 from corpus.relations import relations_for
 from corpus.structure import UnitKind, citation_path
 from corpus.targets import Target, TargetValue
@@ -46,10 +46,9 @@ _KIND_WORDS = {"dieu": {UnitKind.ARTICLE}, "article": {UnitKind.ARTICLE}, "khoan
 _ASKED_KIND = re.compile(rf"\b({'|'.join(_KIND_WORDS)}) nao\b|\bwhich ({'|'.join(_KIND_WORDS)})\b")
 # A question about an amount ("tổng vốn đầu tư … là bao nhiêu") that names no rate is not
 # answered by a percentage: that is another indicator's growth or share ("vốn đầu tư tăng 10%").
+# Nor is a count ("số doanh nghiệp …", "how many"), which is not a sum of money either.
 _AMOUNT = re.compile(r"\b(?:tong (?:von|muc|so|kinh phi|chi phi|gia tri)|kinh phi|ngan sach|so tien|"
                      r"bao nhieu tien|total (?:cost|investment|amount|budget|capital)|how much money)\b")
-_RATE = re.compile(r"\b(?:ty le|ti le|toc do|tang|giam|phan tram|chiem|rate|growth|percent|share|increase|"
-                   r"decrease|proportion)\b|%")
 # A later candidate is looked at only if at least this share as probable as the best (train
 # split, share 0 / 0.05 / 0.1 / 0.2: accuracy 0.818 / 0.829 / 0.829 / 0.829, wrong refusals 0.013 /
 # 0.013 / 0.020 / 0.020, unanswerable refused 0.531 / 0.594 / 0.594 / 0.594).
@@ -211,7 +210,9 @@ class Answerer:
         if units and found and not any(unit_agrees(f, cand.text, units) for f in found):
             return Refusal.UNIT
         if found and all(f.unit == "%" for f in found) and _AMOUNT.search(query.folded) \
-                and not _RATE.search(query.folded):
+                and not asks_rate(query.text):
+            return Refusal.UNIT
+        if found and asks_count(query.text) and all(f.unit == "%" or is_money(f) for f in found):
             return Refusal.UNIT
         return ""
 

@@ -15,8 +15,10 @@ from corpus.figures import (
     YEAR,
     Figure,
     asked_units,
+    asks_count,
     dates,
     figures,
+    is_money,
     number_values,
     numbers,
     unit_agrees,
@@ -90,6 +92,8 @@ def _described(items: list[Figure], every: list[Figure], text: str, query: Query
     if units == {"%"} and not re.search(r"%|phan tram|percent", fold(query.text)):
         units = set()  # "tỷ lệ cây xanh" may be in m2/người: only a "%" asked in words counts here
     items = [f for f in items if unit_agrees(f, text, units)] or items
+    if asks_count(query.text):  # "how many": not a rate or a sum of money
+        items = [f for f in items if f.unit != "%" and not is_money(f)] or items
     unit_words = {t for f in items for t, _, _ in iter_tokens(f.unit)} | {t for u in units for t in u.split()}
     wanted = {t for t in query.terms if "_" not in t} - STOPWORDS - unit_words - {"nam"}
     starts = sorted(f.start for f in every)

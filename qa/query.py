@@ -57,7 +57,8 @@ _TYPE_PATTERNS: list[tuple[AnswerType, re.Pattern[str]]] = [
         r"hours|weeks)|time limit|deadline for)\b")),
     (AnswerType.DATE, re.compile(
         r"\b(?:khi nao|ngay nao|thang nao|nam nao|thoi diem nao|bao gio|tu ngay nao|tu khi nao|vao ngay|ky nao|"
-        r"giai doan nao|nhiem ky nao|when|what date|which date|which year|what year|effective from)\b")),
+        r"giai doan nao|nhiem ky nao|(?<![a-z] )when|from when|what date|which date|which year|what year|"
+        r"effective from)\b")),  # "when" as the question word, not "… staff when they retire"
     (AnswerType.DEFINITION, re.compile(
         r"\b(?:la gi|la (?:\w+ ){1,2}gi|nghia la gi|co nghia la|duoc hieu (?:la|nhu the nao)|viet tat cua|la viet tat|"
         r"what is meant by|"
@@ -65,7 +66,7 @@ _TYPE_PATTERNS: list[tuple[AnswerType, re.Pattern[str]]] = [
     (AnswerType.WHO, re.compile(
         r"(?:(?<!nhung )\bai\b|(?<!dia )\b(?:co quan|nguoi|don vi|to chuc|ben|chu the|cap|bo|ban|uy ban) nao\b|"
         r"(?<!chi )\bso nao\b|"
-        r"\bwho\b|\bwhom\b|"
+        r"(?:^|[,;:]\s*|\b(?:and|or|to|by|from|with) )(?:who|whom)\b|"  # not "workers who have …"
         r"\bwhich (?:body|agency|authority|organi[sz]ation|office|ministry|person|official|court|level)\b)")),
     (AnswerType.LIST, re.compile(
         r"\b(?:gom nhung|bao gom nhung|nhung ai|bao gom gi|gom gi|"

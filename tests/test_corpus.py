@@ -186,6 +186,11 @@ def test_figures_after_thi_diem_are_figures_but_point_numbers_are_not():
     assert figures("theo quy định tại điểm 2 khoản 1") == []
 
 
+def test_a_range_up_to_below_a_bound_is_one_figure():
+    assert [f.text for f in figures("thanh niên từ đủ 16 tuổi đến dưới 18 tuổi được hỗ trợ")] \
+        == ["từ đủ 16 tuổi đến dưới 18 tuổi"]
+
+
 @pytest.mark.parametrize(("question", "text"), [
     ("Mỗi người có bao nhiêu mét vuông nhà ở?", "đạt 25m2/người"),
     ("Tỉnh xây mấy ngôi trường mới?", "xây dựng 12 trường liên cấp"),

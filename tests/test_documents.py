@@ -293,6 +293,16 @@ def test_dia_ban_nao_asks_for_a_place_not_a_body():
     assert answer_type_of("Ban nào của HĐND giám sát?") is AnswerType.WHO
 
 
+def test_english_who_and_when_ask_only_as_the_question_word():
+    """"workers who have …" is a relative clause: the question still asks for a figure."""
+    from qa.query import answer_type_of
+    assert answer_type_of("What is the 2030 target for the share of workers who have received training?") \
+        is AnswerType.QUANTITY
+    assert answer_type_of("Under the Youth Law, who determines the duties of the committee?") is AnswerType.WHO
+    assert answer_type_of("What happens to a permit when the owner dies?") is not AnswerType.DATE
+    assert answer_type_of("When does the law take effect?") is AnswerType.DATE
+
+
 def test_list_answer_gives_the_items_with_their_lead_in(law_assistant):
     answer = law_assistant.ask("Hồ sơ đề nghị chặt hạ cây gồm những gì?")
     assert answer.answer_type == "list" and not answer.abstained
@@ -569,6 +579,24 @@ def test_an_amount_asked_is_not_answered_by_a_growth_rate(tmp_path):
     growth = assistant.ask("Tổng vốn đầu tư phát triển trên địa bàn năm 2030 tăng bao nhiêu?")
     assert amount.abstained and "10-12%" not in amount.text.split("Các đoạn")[0], amount.text
     assert not growth.abstained and growth.short == "10-12%", growth.text
+
+
+def test_a_count_asked_is_not_answered_by_a_rate_or_a_sum_of_money(tmp_path):
+    """"Số hợp tác xã … là bao nhiêu" / "how many": not "tỷ lệ hợp tác xã … 60%", not "… 5 tỷ đồng"."""
+    _write(tmp_path / "corpus", "ke-hoach", _plan_with_task(
+        2030, "Tỷ lệ hợp tác xã ứng dụng công nghệ số đạt 60%; Sở Tài chính hỗ trợ hợp tác xã 5 tỷ đồng. "
+              "Thành lập mới 45 hợp tác xã nông nghiệp."))
+    assistant = _assistant(tmp_path)
+    for question in ("Số hợp tác xã ứng dụng công nghệ năm 2030 là bao nhiêu?",
+                     "so hop tac xa ung dung cong nghe nam 2030 la bao nhieu",
+                     "How many hợp tác xã ứng dụng công nghệ in 2030?"):
+        answer = assistant.ask(question)
+        shown = answer.text.split("Các đoạn")[0]
+        assert "60%" not in shown and "5 tỷ đồng" not in shown, (question, answer.text)
+    rate = assistant.ask("Tỷ lệ hợp tác xã ứng dụng công nghệ năm 2030 là bao nhiêu?")
+    assert rate.short == "60%", rate.text
+    department = assistant.ask("Sở Tài chính hỗ trợ hợp tác xã năm 2030 bao nhiêu?")  # "Sở", not "Số"
+    assert department.short == "5 tỷ đồng", department.text
 
 
 def test_a_list_whose_items_are_units_of_their_own_is_answered_whole(tmp_path):
