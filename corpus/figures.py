@@ -39,16 +39,21 @@ _MONEY_UNITS = frozenset(fold(u) for u in _MONEY)
 KNOWN_UNITS = frozenset(fold(u) for u in _UNITS)
 _UNIT_RE = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
 _NUM = r"\d+(?:[.,]\d+)*"
-_FIRST_WORD = r"(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)"
+_FIRST_WORD = r"(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|nửa)"
 _NEXT_WORD = r"(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|mốt|lăm|tư|trăm|nghìn|linh|lẻ)"
 _NUMBER_WORDS = rf"{_FIRST_WORD}(?:\s+{_NEXT_WORD})*"
+# Shares written in words, as laws set quorums and portions: "một phần ba", "ba phần tư", "một nửa".
+_FRACTION = (r"(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín)\s+phần\s+(?:hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)"
+             r"|(?:quá\s+)?một\s+nửa|quá\s+nửa")
 _COMPARATOR = (r"(?P<cmp>không vượt quá|không quá|không dưới|không thấp hơn|không ít hơn|tối thiểu|tối đa|"
                r"ít nhất|nhiều nhất|dưới|trên|khoảng|gần|hơn|từ đủ|từ|đủ)?\s*")
-# A number or range (digits, or number words before a unit), optional "x N" for sizes.
+# A number or range (digits, or number words before a unit), optional "x N" for sizes, or a share in words.
 _VALUE = (rf"(?P<val>(?:{_NUM}\s*(?:%|{_UNIT_RE})?\s*(?:[-–]|đến|tới)\s*(?:đủ\s+|dưới\s+)?{_NUM}|{_NUM})"
-          rf"(?:\s*(?:{_UNIT_RE})?\s*[x×]\s*{_NUM})?|(?<!\w){_NUMBER_WORDS}(?=\s+(?:{_UNIT_RE})\b))")
+          rf"(?:\s*(?:{_UNIT_RE})?\s*[x×]\s*{_NUM})?|(?<!\w){_NUMBER_WORDS}(?=\s+(?:{_UNIT_RE})\b)"
+          rf"|(?<!\w)(?:{_FRACTION})(?!\w))")
 _SUFFIX = r"(?P<post>\s+(?:trở lên|trở xuống|trở đi))?"
 FIGURE = re.compile(rf"{_COMPARATOR}{_VALUE}\s*(?P<unit>(?:{_UNIT_RE})(?!\w))?{_SUFFIX}", re.IGNORECASE)
+_SHARE_OF = re.compile(rf"\s*(?:tổng\s+)?số\s+(?P<unit>{_UNIT_RE})(?!\w)", re.IGNORECASE)
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _NUMBER = re.compile(_NUM)
 # A day/month must be one ("35/2018/QH14" is a document number, not 35/20).
@@ -131,12 +136,16 @@ def _figures(text: str) -> tuple[Figure, ...]:
         if after == "/" or (before in ("/", "-") and not m.group("unit")) or "/" in val:
             continue  # 31/NQ-HĐND, 24/2018/QH14, 48-KL/TW
         unit = m.group("unit") or ""
-        if not unit and all(YEAR.fullmatch(n) for n in _NUMBER.findall(val)):
+        digits = _NUMBER.findall(val)
+        if not unit and digits and all(YEAR.fullmatch(n) for n in digits):
             continue  # a year or a period ("2021-2025"), not a figure
         if not m.group("cmp") and _heading_number(text, vstart):
             continue
         start = m.start("cmp") if m.group("cmp") else vstart
         end = m.end("post") if m.group("post") else (m.end("unit") if unit else m.end("val"))
+        share = None if digits else _SHARE_OF.match(text, end)
+        if share:  # "một phần ba tổng số thành viên": the share is of the counted noun
+            end, unit = share.end(), share.group("unit")
         out.append(Figure(start, end, text[start:end], val.strip(), unit, (m.group("cmp") or "").strip()))
     return tuple(out)
 
@@ -215,5 +224,6 @@ def is_money(fig: Figure) -> bool:
 def unit_agrees(fig: Figure, text: str, units: set[str]) -> bool:
     """The figure is in one of the asked ``units`` (or is followed by the counted noun asked)."""
     unit = fold(fig.unit)
-    after = fold(text[fig.end:fig.end + 20]).split()
-    return any(unit == u or u in re.split(r"[\s/]+", unit) or (after and after[0] == u) for u in units)
+    # the counted noun may follow "(tổng) số": "một phần ba tổng số thành viên"
+    after = re.sub(r"^(?:tong so|so)\s+", "", " ".join(fold(text[fig.end:fig.end + 40]).split()))
+    return any(unit == u or u in re.split(r"[\s/]+", unit) or re.match(rf"{re.escape(u)}(?!\w)", after) for u in units)

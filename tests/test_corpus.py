@@ -186,6 +186,16 @@ def test_figures_after_thi_diem_are_figures_but_point_numbers_are_not():
     assert figures("theo quy định tại điểm 2 khoản 1") == []
 
 
+def test_a_share_written_in_words_is_a_figure_of_its_counted_noun():
+    found = figures("Hội đồng phải có ít nhất một phần ba tổng số thành viên là chuyên gia; "
+                    "quyết định khi được quá nửa số đại biểu tán thành.")
+    assert [(f.text, f.unit) for f in found] == [("ít nhất một phần ba tổng số thành viên", "thành viên"),
+                                                  ("quá nửa số đại biểu", "đại biểu")]
+    assert figures("trong nửa đầu năm, các bên không được vượt quá hạn mức") == []
+    assert any(unit_agrees(f, "", asked_units("Hội đồng có ít nhất bao nhiêu thành viên là chuyên gia?"))
+               for f in found)
+
+
 def test_a_range_up_to_below_a_bound_is_one_figure():
     assert [f.text for f in figures("thanh niên từ đủ 16 tuổi đến dưới 18 tuổi được hỗ trợ")] \
         == ["từ đủ 16 tuổi đến dưới 18 tuổi"]
