@@ -25,6 +25,8 @@ _COMPARE = re.compile(r"\b(?:so voi|so sanh|lan luot|moi noi|tung|hai cho|ca hai
 _FRAME = re.compile(r"(?:theo|trong|tai|can cu|according to|under|in|khi(?! nao)|neu|truong hop|sau khi|truoc khi|"
                     r"if|once|after|before|(?:when|where)(?! (?:is|are|was|were|do|does|did|will|would|shall|should|"
                     r"must|can|could|may|has|have|had)\b))\b[^,?]*?,")
+# First words of a measured quantity: số, tỷ lệ, tổng, mức, chỉ số/tiêu, tốc độ, diện tích, kim ngạch.
+_MEASURES = frozenset("so ty ti tong muc chi toc dien kim".split())
 _ASKS = re.compile(r"\b(?:bao nhieu|bao lau|khi nao|ngay nao|nam nao|o dau|la gi|ai|nao|muc nao|may|"
                    r"how (?:much|many|long)|what|when|which|who|where)\b")
 
@@ -110,5 +112,10 @@ def split_question(text: str) -> Split | None:
         items[-1], tail = last[:max(cut, 0)].strip(), " " + last[max(cut, 0):].strip()
     if len(content_words(left)) >= 1 and all(1 <= len(content_words(it)) <= 14 and not _ASKS.search(fold(it))
                                               for it in items):
-        return Split((left + tail, *(_substitute(left, it) + tail for it in items)), certain=False)
+        # Each item repeating a measure word ("số dự án A và số dự án B", "tỷ lệ A và tỷ lệ B") names
+        # an indicator of its own: two questions. A repeated name ("Luật A và Luật B") may be one title.
+        head = fold(left).split()[0]
+        repeated = head in _MEASURES and all(
+            fold(it).split()[0] == head and len(content_words(it)) >= 2 for it in items)
+        return Split((left + tail, *(_substitute(left, it) + tail for it in items)), certain=repeated)
     return None

@@ -346,6 +346,19 @@ def test_doi_voi_is_not_and():
     assert split_question("Thời hạn khiếu nại đối với quyết định kỷ luật là bao lâu?") is None
 
 
+def test_a_repeated_measure_word_makes_two_questions_but_a_repeated_name_does_not(tmp_path):
+    """"số dự án A và số dự án B": one figure each; "Luật A và Luật B" may be one title."""
+    from qa.parts import split_question
+
+    _write(tmp_path / "corpus", "ke-hoach", _plan_with_task(
+        2030, "Tập trung hoàn thành 04 dự án phát triển nguồn cấp nước; thực hiện đầu tư đối với "
+              "08 dự án thoát nước, xử lý nước thải."))
+    answer = _assistant(tmp_path).ask("so du an cap nuoc phai hoan thanh va so du an thoat nuoc duoc dau tu")
+    assert "04 dự án" in answer.figure and "08 dự án" in answer.figure, answer.text
+    title = split_question("Luật sửa đổi Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương ngày nào?")
+    assert title is None or not title.certain
+
+
 def test_a_leading_theo_frames_the_question_and_is_no_part():
     from qa.parts import split_question
 
