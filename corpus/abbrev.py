@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from corpus.text import fold
+from corpus.text import VIETNAMESE_STOPWORDS, fold
 
 # Common abbreviations of Vietnamese administrative documents.
 CURATED: dict[str, str] = {
@@ -92,6 +93,44 @@ def harvest(text: str) -> dict[str, str]:
     return found
 
 
+# A phrase the corpus writes this often, and this many times more often than any other phrase
+# with the same initials, is what an abbreviation it never defines stands for ("GPMT").
+_MIN_PHRASE_COUNT = 3
+_DOMINANCE = 3
+
+
+def phrases_by_initials(texts: Iterable[str]) -> dict[str, str]:
+    """Long forms for abbreviations the documents use but never define, from the documents' own phrases.
+
+    Every run of 3–6 words inside a clause ("giấy phép môi trường") is counted by its initials
+    ("gpmt"). An initials string maps to its most frequent phrase when that phrase occurs at
+    least ``_MIN_PHRASE_COUNT`` times and ``_DOMINANCE`` times as often as the runner-up; a
+    phrase that starts or ends with a function word ("trừ trường hợp có") is never one.
+    """
+    counts: Counter[str] = Counter()
+    written: set[str] = set()  # an abbreviation the text writes ("USD", "XVI") is matched as it is
+    for text in texts:
+        for clause in re.split(r"[^\w\s]|\n|\d", text.lower()):
+            words = clause.split()
+            written.update(fold(w) for w in words)
+            for n in range(3, 7):
+                for i in range(len(words) - n + 1):
+                    if words[i] not in VIETNAMESE_STOPWORDS and words[i + n - 1] not in VIETNAMESE_STOPWORDS:
+                        counts[" ".join(words[i:i + n])] += 1
+    by_initials: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for phrase, n in counts.items():
+        by_initials["".join(_initial(w) for w in phrase.split())].append((n, phrase))
+    out = {}
+    for initials, found in by_initials.items():
+        if initials in written or re.fullmatch(r"[ivxlc]+", initials):  # "XVI" is a number
+            continue
+        found.sort(reverse=True)
+        best = found[0][0]
+        if best >= _MIN_PHRASE_COUNT and (len(found) == 1 or best >= _DOMINANCE * found[1][0]):
+            out[initials] = found[0][1]
+    return out
+
+
 def typed_freely(abbr: str) -> bool:
     """True when ``abbr`` may match however it is typed ("bhyt", "hdnd").
 
@@ -105,13 +144,22 @@ def typed_freely(abbr: str) -> bool:
 class Abbreviations:
     """Expands a query with the long form of each abbreviation and vice versa."""
 
-    def __init__(self, extra: Iterable[tuple[str, str]] = ()) -> None:
-        """Curated list plus ``extra`` (abbreviation, long form) pairs."""
+    def __init__(self, extra: Iterable[tuple[str, str]] = (), by_initials: dict[str, str] | None = None) -> None:
+        """Curated list plus ``extra`` (abbreviation, long form) pairs.
+
+        ``by_initials`` (:func:`phrases_by_initials`) expands an abbreviation neither defines,
+        typed in capitals ("Cơ quan nào cấp GPMT").
+        """
         pairs = {**CURATED, **dict(extra)}
         self.pairs: dict[str, str] = pairs
+        self.by_initials = by_initials or {}
         self._free = {fold(a): long for a, long in pairs.items() if typed_freely(a)}
         self._strict = {fold(a): long for a, long in pairs.items() if not typed_freely(a)}
         self._by_long = {fold(long): a for a, long in pairs.items()}
+
+    def long_form(self, abbr: str) -> str:
+        """What ``abbr`` stands for: defined, curated, else the corpus's phrase with its initials ("")."""
+        return self.pairs.get(abbr) or self.by_initials.get(fold(abbr), "")
 
     def expand(self, text: str) -> list[str]:
         """Long forms of abbreviations in ``text`` and abbreviations of long forms in it."""
@@ -122,9 +170,14 @@ class Abbreviations:
             capitals = set()  # typed all in capitals ("TỶ LỆ TỪ …"): capitals say nothing
         extra = [long for abbr, long in self._free.items() if abbr in words]
         extra += [long for abbr, long in self._strict.items() if abbr in capitals]
+        # the corpus's own phrase too where a curated one is known: "TTHC" over laws of procedure
+        extra += [self.by_initials[c] for c in sorted(capitals) if c in self.by_initials]
         extra += [abbr for long, abbr in self._by_long.items()
                   if long in folded and re.search(rf"(?<!\w){re.escape(long)}(?!\w)", folded)]
-        return list(dict.fromkeys(extra))
+        unique: dict[str, str] = {}
+        for long in extra:
+            unique.setdefault(fold(long), long)
+        return list(unique.values())
 
 
 def definition_in(text: str, abbr: str) -> tuple[int, int, str] | None:

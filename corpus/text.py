@@ -104,6 +104,8 @@ _ENGLISH_FILLERS = ("what which when where who whom how many much long is are wa
                     "for a an by does do did on at under according")
 # Stop words as written, for text typed with diacritics ("đô" in "đô thị" is not "đó").
 STOPWORDS_ACCENTED = frozenset(f"{QUESTION_WORDS} {_FUNCTION_WORDS} {_ENGLISH_FILLERS}".split())
+# Vietnamese question and function words as written ("bảo", "vệ", "an" are none of them).
+VIETNAMESE_STOPWORDS = frozenset(f"{QUESTION_WORDS} {_FUNCTION_WORDS}".split())
 # Folded stop words, for matching whatever was typed.
 STOPWORDS = frozenset(fold(w) for w in STOPWORDS_ACCENTED)
 

@@ -30,6 +30,9 @@ from qa.scoring import FEATURES, GATE_FEATURES, AnswerModel, Candidate, Featuriz
 from qa.types import Answer, AnswerPart, Hit, Span
 
 _SIGNER = re.compile(r"\b(ai|nguoi) (da )?ky\b|\bwho signed\b|\bsigned by\b|\bsigner\b")
+# "X là gì" (after a leading "Theo …,"): X, the term a definition question asks about.
+_DEFINED_SUBJECT = re.compile(r"^(?:(?:theo|trong) [^,]+,\s*)?(?P<subject>[^,?]+?)\s+(?:la gi|nghia la gi|"
+                              r"co nghia la gi|duoc hieu la gi|duoc hieu nhu the nao|la nhu the nao)\b")
 # A word written in capitals: the abbreviation a definition question asks about ("KTXH", "PAR-Index").
 _ABBREVIATION = re.compile(r"(?<![\w-])[A-ZĐ][A-ZĐ&]+(?:-[A-Za-zĐ]+)?(?![\w-])")
 # Answer types whose short answer must be found in the passage (else try the next passage).
@@ -382,18 +385,53 @@ class Answerer:
         def rows(terms: list[str]) -> list[int]:  # only passages that name it, in those documents
             return [r for r in lexical.rows_with_all(terms) if not docs or chunks[r].doc_id in docs]
 
-        for abbr in dict.fromkeys(_ABBREVIATION.findall(query.text)):
+        abbreviations = list(dict.fromkeys(_ABBREVIATION.findall(query.text)))
+        for abbr in abbreviations:
             for row in rows(lexical.query_terms(abbr)):
                 found = definition_in(chunks[row].text, abbr)
                 if found:
                     a, b, phrase = found
                     return self._defined(query, abbr, phrase, chunks[row], a, b)
-            # not defined in parentheses: the known long form, where the text spells it out
+        defining = self._defining_sentence(query, rows)
+        if defining is not None:
+            return defining
+        for abbr in abbreviations:  # not defined in parentheses: the known long form, where the text spells it out
             long = self.index.derived.abbreviations.pairs.get(abbr, "")
             for row in rows(lexical.query_terms(long)) if long else ():
                 m = re.search(rf"(?<!\w){re.escape(fold(long))}(?!\w)", fold(chunks[row].text))  # fold lowercases
                 if m:
                     return self._defined(query, abbr, long, chunks[row], m.start(), m.end())
+        return None
+
+    def _defining_sentence(self, query: Query, rows: Callable[[list[str]], list[int]]) -> Answer | None:
+        """"Thanh niên xung phong là gì", "CTNH là gì": the item or sentence that opens "X là …".
+
+        X is what the question asks about, its abbreviations spelt out; a definition opens its own
+        line or item ("20. Chất thải nguy hại là chất thải chứa …"), it is not a "là" mid-sentence.
+        """
+        m = _DEFINED_SUBJECT.search(fold(query.text))
+        if m is None:
+            return None
+        subject = query.text[m.start("subject"):m.end("subject")]
+        long_form = self.index.derived.abbreviations.long_form
+        subject = _ABBREVIATION.sub(lambda a: long_form(a.group()) or a.group(), subject)
+        if not content_terms(subject):
+            return None
+        term = r"[ \t]+".join(re.escape(w) for w in fold(subject).split())
+        opening = re.compile(rf"(?:^|\n)[ \t]*(?:\d+[.)][ \t]*|[a-z]\)[ \t]*)?({term})"
+                             r"[ \t]+(?:la|duoc hieu la|co nghia la)[ \t]+")
+        for row in rows(self.index.lexical.query_terms(subject)):
+            chunk = self.index.chunks[row]
+            found = opening.search(fold(chunk.text))  # folding keeps offsets
+            if found is None:
+                continue
+            a, start = found.start(1), found.end()
+            line_end = chunk.text.find("\n", start)
+            end = len(chunk.text[:line_end if line_end >= 0 else len(chunk.text)].rstrip(" .;:"))
+            short = chunk.text[start:end]
+            text = f"{chunk.text[a:end]} — theo {chunk.citation}."
+            return Answer(query.text, text, False, _lead_with(chunk, list(self._retrieve(query, 5))), short,
+                          Span(chunk.id, a, end), None, [], query, AnswerType.DEFINITION.value, [], short)
         return None
 
     def _defined(self, query: Query, abbr: str, phrase: str, chunk: Chunk, a: int, b: int) -> Answer:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from corpus.abbrev import Abbreviations, definition_in, harvest
+from corpus.abbrev import Abbreviations, definition_in, harvest, phrases_by_initials
 from corpus.accents import AccentRestorer
 from corpus.chunker import ChunkerSettings, chunk_corpus, chunk_document
 from corpus.errors import CorpusError
@@ -218,6 +218,21 @@ def test_abbreviations_that_fold_to_common_syllables_never_expand_from_them(ques
     # they expand only when written in capitals by the user.
     expanded = Abbreviations().expand(question)
     assert "Thành ủy" not in expanded and "văn phòng" not in expanded and "thành phố" not in expanded
+
+
+def test_an_abbreviation_the_documents_never_define_is_read_off_their_phrases():
+    text = ("Cấp giấy phép môi trường cho dự án. Hồ sơ đề nghị cấp giấy phép môi trường gồm: đơn; "
+            "báo cáo. Thời hạn của giấy phép môi trường là 07 năm. Gửi giấy phép mới tới Bộ. "
+            "Giám sát môi trường tại khu công nghiệp; giám sát môi trường tại cụm công nghiệp. "
+            "Ghi phiếu mẫu trước; ghi phiếu mẫu sau; ghi phiếu mẫu lại. Gửi phiếu mới trước. Kỳ họp thứ XVI.")
+    table = phrases_by_initials([text])
+    assert table["gpmt"] == "giấy phép môi trường"
+    assert "gsmt" not in table  # "giám sát môi trường" twice only: too rare to guess from
+    assert "gpmt" not in phrases_by_initials([text + " Ban hành GPMT số 1."])  # written as it is
+    ab = Abbreviations(by_initials=table)
+    assert "giấy phép môi trường" in ab.expand("Thời hạn GPMT là bao lâu?")
+    assert "giấy phép môi trường" not in ab.expand("thoi han gpmt")  # a guess needs the capitals typed
+    assert ab.long_form("GPMT") == "giấy phép môi trường"
 
 
 def test_abbreviations_written_in_capitals_still_expand():

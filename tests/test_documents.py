@@ -303,6 +303,15 @@ def test_english_who_and_when_ask_only_as_the_question_word():
     assert answer_type_of("When does the law take effect?") is AnswerType.DATE
 
 
+@pytest.mark.parametrize("question", ["CXĐT là gì?", "cay xanh do thi la gi",
+                                      "Theo Luật thử nghiệm, cây xanh đô thị được hiểu là gì?"])
+def test_a_definition_question_gets_the_item_that_defines_the_term(law_assistant, question):
+    """The item that opens "Cây xanh đô thị là …", even typed as the abbreviation the law never writes."""
+    answer = law_assistant.ask(question)
+    assert not answer.abstained and answer.short == "cây được trồng trên đất công cộng trong đô thị", answer.text
+    assert "Điều 2, khoản 1" in answer.text
+
+
 def test_list_answer_gives_the_items_with_their_lead_in(law_assistant):
     answer = law_assistant.ask("Hồ sơ đề nghị chặt hạ cây gồm những gì?")
     assert answer.answer_type == "list" and not answer.abstained
