@@ -161,6 +161,18 @@ class Abbreviations:
         """What ``abbr`` stands for: defined, curated, else the corpus's phrase with its initials ("")."""
         return self.pairs.get(abbr) or self.by_initials.get(fold(abbr), "")
 
+    def spell_out(self, text: str) -> str:
+        """``text`` with each abbreviation the documents never write followed by the phrase it stands
+        for, for the dense model: "cấp GPMT" → "cấp GPMT (giấy phép môi trường)". An abbreviation
+        the documents write is in their passages' vectors already."""
+        folded = fold(text)
+
+        def spelt(m: re.Match[str]) -> str:
+            word = m.group()
+            long = self.by_initials.get(fold(word), "") if word.isupper() and not text.isupper() else ""
+            return f"{word} ({long})" if long and fold(long) not in folded else word
+        return re.sub(r"[\w&\-]+", spelt, text)
+
     def expand(self, text: str) -> list[str]:
         """Long forms of abbreviations in ``text`` and abbreviations of long forms in it."""
         folded = fold(text)

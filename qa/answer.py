@@ -249,9 +249,14 @@ class Answerer:
             found = yes_no(cand.text, query, cand.chunk.context.partition(" › ")[2])
         else:
             found = extract(kind, cand.text, query)
+        offset = cand.start
+        if found is None and kind in _FROM_LEAD_IN:  # "3. UBND cấp tỉnh cấp giấy phép … sau đây: a) Dự án …"
+            lead = _lead_in(cand)
+            found = extract(kind, cand.chunk.text[lead[0]:lead[1]], query) if lead else None
+            offset = lead[0] if lead else offset
         if found is None:
             return None if kind in _NEEDS_EXTRACT else _Pick(cand, prob, None, None)
-        return _Pick(cand, prob, replace(found, start=found.start + cand.start, end=found.end + cand.start), None)
+        return _Pick(cand, prob, replace(found, start=found.start + offset, end=found.end + offset), None)
 
     def _items_under(self, cand: Candidate) -> tuple[Chunk, ...]:
         """The passages of the units under a lead-in that ends its passage with ":", in order.
@@ -307,6 +312,9 @@ class Answerer:
             quote = chunk.text[cand.start:found.end].strip()
         if pick.target is not None:  # an appendix item is quoted whole: its label tells which value it is
             quote = chunk.text.strip()
+        elif found is not None and found.start < cand.start:  # found in the item's lead-in: quote both
+            lead_in = chunk.text[chunk.text.rfind("\n", 0, found.start) + 1:cand.start].split("\n", 1)[0]
+            quote = f"{lead_in.strip()} … {quote}"
         # A fact, clause or undecided yes/no question is answered by the sentence itself.
         short = found.short if found else quote
         figure = found.figure if found and found.figure else (short if found else "")
@@ -557,6 +565,23 @@ def merge_units(answer: Answer, index: Index) -> Answer:
     hits = _dedupe([Hit(h.rank, h.score, merged.get(h.chunk.id, h.chunk)) for h in answer.citations])
     parts = [replace(p, span=moved(p.span)) for p in answer.parts]
     return replace(answer, citations=hits, span=moved(answer.span), parts=parts)
+
+
+_ITEM = re.compile(r"\s*(?:[a-zđ]\)|\d+[.)]|[-–•+])\s")
+# Kinds of answer an enumerated item may leave to its lead-in: who acts, and when or how long.
+_FROM_LEAD_IN = (AnswerType.WHO, AnswerType.DATE, AnswerType.DURATION)
+
+
+def _lead_in(cand: Candidate) -> tuple[int, int] | None:
+    """The span of the line ending in ":" that introduces the enumerated item ``cand``, if it is one."""
+    text = cand.chunk.text
+    if not _ITEM.match(cand.text):
+        return None
+    colon = text.rfind(":", 0, cand.start)
+    if colon < 0 or text[colon + 1:cand.start].strip() and not all(
+            _ITEM.match(line) for line in text[colon + 1:cand.start].strip().split("\n") if line.strip()):
+        return None  # other text than sibling items stands between
+    return text.rfind("\n", 0, colon) + 1, colon
 
 
 def _lead_with(chunk: Chunk, hits: list[Hit], keep: int = 5) -> list[Hit]:

@@ -119,6 +119,7 @@ class Query:
     expanded: str  # text plus abbreviation expansions (for lexical matching)
     has_diacritics: bool
     restored: str = ""  # text with diacritics restored when typed without (for the dense model)
+    spelled: str = ""  # (restored) text with its abbreviations spelt out, when it has any (for the dense model)
     unit_ref: UnitRef | None = None
     documents: tuple[str, ...] = ()  # doc ids the question names
     years: tuple[str, ...] = ()
@@ -131,7 +132,7 @@ class Query:
     @property
     def for_dense(self) -> str:
         """What the dense retriever embeds."""
-        return self.dense_text or self.restored or self.text
+        return self.dense_text or self.spelled or self.restored or self.text
 
 
 def _about_unit_only(folded: str, spans: list[tuple[int, int]]) -> bool:
@@ -212,7 +213,9 @@ def make_query(question: str, abbreviations: Abbreviations, restorer: AccentRest
     answer_type = answer_type_of(text)
     if only and answer_type in (AnswerType.FACT, AnswerType.LIST, AnswerType.DEFINITION):
         answer_type = AnswerType.CLAUSE
-    return Query(text=text, folded=fold(text), expanded=expanded, has_diacritics=accented,
-                 restored=restored if restored != text else "", unit_ref=unit_ref,
+    restored = restored if restored != text else ""
+    spelled = abbreviations.spell_out(restored or text)
+    return Query(text=text, folded=fold(text), expanded=expanded, has_diacritics=accented, restored=restored,
+                 spelled=spelled if spelled != (restored or text) else "", unit_ref=unit_ref,
                  documents=tuple(d.doc_id for d, _, _ in named), years=_asked_years(fold(text), named),
                  answer_type=answer_type, terms=frozenset(content_terms(expanded)), about_unit_only=only)

@@ -233,6 +233,10 @@ def test_an_abbreviation_the_documents_never_define_is_read_off_their_phrases():
     assert "giấy phép môi trường" in ab.expand("Thời hạn GPMT là bao lâu?")
     assert "giấy phép môi trường" not in ab.expand("thoi han gpmt")  # a guess needs the capitals typed
     assert ab.long_form("GPMT") == "giấy phép môi trường"
+    # the dense model reads the phrase beside an abbreviation the documents never write
+    assert ab.spell_out("Thời hạn GPMT?") == "Thời hạn GPMT (giấy phép môi trường)?"
+    assert ab.spell_out("Thời hạn giấy phép môi trường (GPMT)?") == "Thời hạn giấy phép môi trường (GPMT)?"
+    assert ab.spell_out("Tỷ lệ BHYT?") == "Tỷ lệ BHYT?"  # curated: the documents may write it
 
 
 def test_abbreviations_written_in_capitals_still_expand():

@@ -312,6 +312,18 @@ def test_a_definition_question_gets_the_item_that_defines_the_term(law_assistant
     assert "Điều 2, khoản 1" in answer.text
 
 
+def test_who_acts_on_an_enumerated_item_is_read_from_its_lead_in(tmp_path):
+    """"a) Cây trong công viên" names no body; "1. Ủy ban nhân dân cấp huyện cấp giấy phép … sau đây:" does."""
+    law = LAW.replace("Điều 6. Các hành vi bị nghiêm cấm", "Điều 7. Thẩm quyền cấp giấy phép\n\n"
+                      "1. Ủy ban nhân dân cấp huyện cấp giấy phép chặt hạ đối với các trường hợp sau đây:\n\n"
+                      "a) Cây xanh trên đường phố;\n\nb) Cây cổ thụ trong công viên.\n\n"
+                      "Điều 6. Các hành vi bị nghiêm cấm")
+    _write(tmp_path / "corpus", "luat-cay-xanh", law)
+    answer = _assistant(tmp_path).ask("Cơ quan nào cấp giấy phép chặt hạ cây cổ thụ trong công viên?")
+    assert not answer.abstained and answer.short == "Ủy ban nhân dân cấp huyện", answer.text
+    assert "Ủy ban nhân dân cấp huyện cấp giấy phép chặt hạ" in answer.text  # the lead-in is quoted
+
+
 def test_list_answer_gives_the_items_with_their_lead_in(law_assistant):
     answer = law_assistant.ask("Hồ sơ đề nghị chặt hạ cây gồm những gì?")
     assert answer.answer_type == "list" and not answer.abstained
