@@ -162,9 +162,11 @@ class Abbreviations:
         return self.pairs.get(abbr) or self.by_initials.get(fold(abbr), "")
 
     def spell_out(self, text: str) -> str:
-        """``text`` with each abbreviation the documents never write followed by the phrase it stands
-        for, for the dense model: "cấp GPMT" → "cấp GPMT (giấy phép môi trường)". An abbreviation
-        the documents write is in their passages' vectors already."""
+        """``text`` with each abbreviation the documents never write followed by its phrase.
+
+        For the dense model: "cấp GPMT" → "cấp GPMT (giấy phép môi trường)". An abbreviation the
+        documents write is in their passages' vectors already.
+        """
         folded = fold(text)
 
         def spelt(m: re.Match[str]) -> str:
