@@ -578,8 +578,8 @@ def _lead_in(cand: Candidate) -> tuple[int, int] | None:
     if not _ITEM.match(cand.text):
         return None
     colon = text.rfind(":", 0, cand.start)
-    if colon < 0 or text[colon + 1:cand.start].strip() and not all(
-            _ITEM.match(line) for line in text[colon + 1:cand.start].strip().split("\n") if line.strip()):
+    between = text[colon + 1:cand.start].split("\n")
+    if colon < 0 or not all(_ITEM.match(line) for line in between if line.strip()):
         return None  # other text than sibling items stands between
     return text.rfind("\n", 0, colon) + 1, colon
 
