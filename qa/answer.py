@@ -184,6 +184,8 @@ class Answerer:
                 break  # far less likely than the best: a neighbour's figure, not the answer
             reason = self._off_target(query, s.candidates[i])
             pick = None if reason else self._take(query, s.candidates[i], s.answerable)
+            if pick is not None and _other_year(query, pick):
+                pick, reason = None, Refusal.YEAR
             if pick is not None and pick.extract is not None and pick.extract.figure \
                     and (pick.cand.chunk.id, pick.extract.start) in taken:
                 continue
@@ -565,6 +567,19 @@ def merge_units(answer: Answer, index: Index) -> Answer:
     hits = _dedupe([Hit(h.rank, h.score, merged.get(h.chunk.id, h.chunk)) for h in answer.citations])
     parts = [replace(p, span=moved(p.span)) for p in answer.parts]
     return replace(answer, citations=hits, span=moved(answer.span), parts=parts)
+
+
+# A year written right after a figure is the figure's own: "5,6-6,2% vào năm 2025".
+_FIGURE_YEAR = re.compile(r"\s*(?:vào |đến |trong |tới )?năm ((?:19|20)\d{2})\b", re.IGNORECASE)
+
+
+def _other_year(query: Query, pick: _Pick) -> bool:
+    """The figure picked is bound to another year than the one asked ("… 2024" against "… vào năm 2025")."""
+    found = pick.extract
+    if not query.years or found is None or not found.figure:
+        return False
+    bound = _FIGURE_YEAR.match(pick.cand.chunk.text, found.end)
+    return bound is not None and bound.group(1) not in query.years
 
 
 _ITEM = re.compile(r"\s*(?:[a-zđ]\)|\d+[.)]|[-–•+])\s")

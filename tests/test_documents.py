@@ -615,6 +615,17 @@ def test_an_amount_asked_is_not_answered_by_a_growth_rate(tmp_path):
     assert not growth.abstained and growth.short == "10-12%", growth.text
 
 
+def test_a_figure_bound_to_another_year_does_not_answer_the_year_asked(tmp_path):
+    """"… giai đoạn 2026-2035 …, che phủ rừng 6,2% vào năm 2035": no figure for 2030, though the period covers it."""
+    _write(tmp_path / "corpus", "ke-hoach", _plan_with_task(
+        2030, "Triển khai Đề án trồng cây giai đoạn 2026-2035, hoàn thành mục tiêu tỷ lệ che phủ rừng "
+              "6,2% vào năm 2035."))
+    assistant = _assistant(tmp_path)
+    asked_2030 = assistant.ask("Tỷ lệ che phủ rừng năm 2030 đạt bao nhiêu?")
+    assert asked_2030.abstained and "6,2%" not in asked_2030.text.split("Các đoạn")[0], asked_2030.text
+    assert assistant.ask("Tỷ lệ che phủ rừng năm 2035 đạt bao nhiêu?").short == "6,2%"
+
+
 def test_a_count_asked_is_not_answered_by_a_rate_or_a_sum_of_money(tmp_path):
     """"Số hợp tác xã … là bao nhiêu" / "how many": not "tỷ lệ hợp tác xã … 60%", not "… 5 tỷ đồng"."""
     _write(tmp_path / "corpus", "ke-hoach", _plan_with_task(
