@@ -173,6 +173,12 @@ def _assistant(root: Path) -> Assistant:
     return Assistant(build_index(root / "index", embedder, root / "corpus"), embedder)
 
 
+def _plan_assistant(root: Path, task: str) -> Assistant:
+    """An assistant over one 2030 plan whose Điều 2 sets ``task``."""
+    _write(root / "corpus", "ke-hoach", _plan_with_task(2030, task))
+    return _assistant(root)
+
+
 def _plan_with_task(year: int, task: str) -> str:
     """A small plan whose Điều 2 sets ``task`` before its closing assignment."""
     return _plan(year, "500 hộ").replace("Giao Ủy ban nhân dân tỉnh tổ chức thực hiện Nghị quyết.",
@@ -371,10 +377,9 @@ def test_a_repeated_measure_word_makes_two_questions_but_a_repeated_name_does_no
     """"số dự án A và số dự án B": one figure each; "Luật A và Luật B" may be one title."""
     from qa.parts import split_question
 
-    _write(tmp_path / "corpus", "ke-hoach", _plan_with_task(
-        2030, "Tập trung hoàn thành 04 dự án phát triển nguồn cấp nước; thực hiện đầu tư đối với "
-              "08 dự án thoát nước, xử lý nước thải."))
-    answer = _assistant(tmp_path).ask("so du an cap nuoc phai hoan thanh va so du an thoat nuoc duoc dau tu")
+    assistant = _plan_assistant(tmp_path, "Tập trung hoàn thành 04 dự án phát triển nguồn cấp nước; thực hiện "
+                                          "đầu tư đối với 08 dự án thoát nước, xử lý nước thải.")
+    answer = assistant.ask("so du an cap nuoc phai hoan thanh va so du an thoat nuoc duoc dau tu")
     assert "04 dự án" in answer.figure and "08 dự án" in answer.figure, answer.text
     title = split_question("Luật sửa đổi Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương ngày nào?")
     assert title is None or not title.certain
@@ -578,10 +583,9 @@ def test_the_figure_is_the_one_that_counts_what_is_asked(law_assistant):
 
 def test_each_part_of_a_two_part_question_gets_its_own_figure(tmp_path):
     """"… bao nhiêu khách quốc tế và bao nhiêu khách nội địa": two figures, not one twice."""
-    _write(tmp_path / "corpus", "ke-hoach", _plan_with_task(
-        2030, "Năm 2030 tỉnh thu hút khách quốc tế và khách nội địa với quy mô 2 triệu lượt khách quốc tế. "
-        "Thị trường trong nước đạt 9 triệu lượt khách nội địa."))
-    assistant = _assistant(tmp_path)
+    assistant = _plan_assistant(tmp_path, "Năm 2030 tỉnh thu hút khách quốc tế và khách nội địa với quy mô "
+                                          "2 triệu lượt khách quốc tế. Thị trường trong nước đạt 9 triệu lượt "
+                                          "khách nội địa.")
     answer = assistant.ask("Năm 2030 tỉnh thu hút bao nhiêu khách quốc tế và bao nhiêu khách nội địa?")
     assert [p.figure for p in answer.parts] == ["2 triệu lượt", "9 triệu lượt"], answer.text
 
@@ -606,9 +610,7 @@ def test_word_overlap_does_not_decide_whether_a_foreign_question_is_answered():
 
 def test_an_amount_asked_is_not_answered_by_a_growth_rate(tmp_path):
     """"Tổng vốn đầu tư … là bao nhiêu" against "vốn đầu tư tăng 10-12%": another indicator, refused."""
-    _write(tmp_path / "corpus", "ke-hoach", _plan_with_task(
-        2030, "Tổng vốn đầu tư phát triển trên địa bàn tăng 10-12% so với năm trước."))
-    assistant = _assistant(tmp_path)
+    assistant = _plan_assistant(tmp_path, "Tổng vốn đầu tư phát triển trên địa bàn tăng 10-12% so với năm trước.")
     amount = assistant.ask("Tổng vốn đầu tư phát triển trên địa bàn năm 2030 là bao nhiêu?")
     growth = assistant.ask("Tổng vốn đầu tư phát triển trên địa bàn năm 2030 tăng bao nhiêu?")
     assert amount.abstained and "10-12%" not in amount.text.split("Các đoạn")[0], amount.text
@@ -617,10 +619,8 @@ def test_an_amount_asked_is_not_answered_by_a_growth_rate(tmp_path):
 
 def test_a_figure_bound_to_another_year_does_not_answer_the_year_asked(tmp_path):
     """"… giai đoạn 2026-2035 …, che phủ rừng 6,2% vào năm 2035": no figure for 2030, though the period covers it."""
-    _write(tmp_path / "corpus", "ke-hoach", _plan_with_task(
-        2030, "Triển khai Đề án trồng cây giai đoạn 2026-2035, hoàn thành mục tiêu tỷ lệ che phủ rừng "
-              "6,2% vào năm 2035."))
-    assistant = _assistant(tmp_path)
+    assistant = _plan_assistant(tmp_path, "Triển khai Đề án trồng cây giai đoạn 2026-2035, hoàn thành mục tiêu "
+                                          "tỷ lệ che phủ rừng 6,2% vào năm 2035.")
     asked_2030 = assistant.ask("Tỷ lệ che phủ rừng năm 2030 đạt bao nhiêu?")
     assert asked_2030.abstained and "6,2%" not in asked_2030.text.split("Các đoạn")[0], asked_2030.text
     assert assistant.ask("Tỷ lệ che phủ rừng năm 2035 đạt bao nhiêu?").short == "6,2%"
@@ -628,10 +628,8 @@ def test_a_figure_bound_to_another_year_does_not_answer_the_year_asked(tmp_path)
 
 def test_a_count_asked_is_not_answered_by_a_rate_or_a_sum_of_money(tmp_path):
     """"Số hợp tác xã … là bao nhiêu" / "how many": not "tỷ lệ hợp tác xã … 60%", not "… 5 tỷ đồng"."""
-    _write(tmp_path / "corpus", "ke-hoach", _plan_with_task(
-        2030, "Tỷ lệ hợp tác xã ứng dụng công nghệ số đạt 60%; Sở Tài chính hỗ trợ hợp tác xã 5 tỷ đồng. "
-              "Thành lập mới 45 hợp tác xã nông nghiệp."))
-    assistant = _assistant(tmp_path)
+    assistant = _plan_assistant(tmp_path, "Tỷ lệ hợp tác xã ứng dụng công nghệ số đạt 60%; Sở Tài chính hỗ trợ "
+                                          "hợp tác xã 5 tỷ đồng. Thành lập mới 45 hợp tác xã nông nghiệp.")
     for question in ("Số hợp tác xã ứng dụng công nghệ năm 2030 là bao nhiêu?",
                      "so hop tac xa ung dung cong nghe nam 2030 la bao nhieu",
                      "How many hợp tác xã ứng dụng công nghệ in 2030?"):
