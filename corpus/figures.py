@@ -191,7 +191,7 @@ def asked_units(question: str) -> set[str]:
 
 
 # "how many", "số lượng", "Số doanh nghiệp … là bao nhiêu": a count, unless a rate is named too.
-_COUNT = re.compile(r"\b(?:how many|so luong|bao nhieu nguoi)\b")
+_COUNT = re.compile(r"\b(?:how many|so luong|tong so|bao nhieu nguoi)\b")
 # "Số …" opening the question or a clause; after a noun "số" means "digital" ("môi trường số").
 _COUNT_HEAD = re.compile(r"(?:^|,\s*)(so) (?!sanh\b|hoa\b)\w")
 _RATE = re.compile(r"\b(?:ty le|ti le|toc do|tang|giam|phan tram|chiem|rate|growth|percent|share|increase|"

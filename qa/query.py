@@ -77,7 +77,8 @@ _TYPE_PATTERNS: list[tuple[AnswerType, re.Pattern[str]]] = [
     (AnswerType.QUANTITY, re.compile(
         r"\b(?:bao nhieu|muc nao|muc bao|ty le|so luong|mayq|how much|how many|what percent|what percentage|"
         r"what share|what proportion|what \w+ ?(?:rate|target|growth|level)|what is the (?:target|rate|level|amount|"
-        r"number)|what target|chi tieu|muc tieu|dinh muc|target|rate)\b|^so \w+")),
+        r"number)|what target|chi tieu|muc tieu|dinh muc|target|rate)\b|^so \w+"
+        r"|^tong (?:so|chi|thu|von|muc|gia tri|kinh phi|dien tich|san luong|kim ngach)\b")),  # "tong chi ngan sach"
 ]
 # English function words: a question made mostly of them is English.
 _ENGLISH = frozenset("the a an of to in for on is are does do can must should what which who when where how "

@@ -617,6 +617,15 @@ def test_an_amount_asked_is_not_answered_by_a_growth_rate(tmp_path):
     assert not growth.abstained and growth.short == "10-12%", growth.text
 
 
+def test_a_sum_of_money_asked_is_not_answered_by_a_count(tmp_path):
+    """"tong chi ngan sach …" (typed as a search) is a sum of money: "24 chỉ tiêu" is no answer, "… tỷ đồng" is."""
+    assistant = _plan_assistant(tmp_path, "Thông qua 24 chỉ tiêu phát triển kinh tế - xã hội và ngân sách năm 2030.")
+    refused = assistant.ask("tong chi ngan sach nam 2030")
+    assert refused.abstained and "24" not in refused.text.split("Các đoạn")[0], refused.text
+    assistant = _plan_assistant(tmp_path / "b", "Tổng chi ngân sách địa phương năm 2030 là 120.000 tỷ đồng.")
+    assert assistant.ask("tong chi ngan sach nam 2030").short == "120.000 tỷ đồng"
+
+
 def test_a_figure_bound_to_another_year_does_not_answer_the_year_asked(tmp_path):
     """"… giai đoạn 2026-2035 …, che phủ rừng 6,2% vào năm 2035": no figure for 2030, though the period covers it."""
     assistant = _plan_assistant(tmp_path, "Triển khai Đề án trồng cây giai đoạn 2026-2035, hoàn thành mục tiêu "
