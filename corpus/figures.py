@@ -184,12 +184,24 @@ def asked_units(question: str) -> set[str]:
         m = re.search(rf"\b(?:bao nhieu|mayq)\s+(?:(?:{classifier})\s+)?([a-z]+)\b(?!\s*(?:19|20)\d\d)", folded)
         if m and m.group(1) not in _NOT_COUNTERS and m.group(1) not in STOPWORDS:
             units.add(m.group(1))
+    english = _ENGLISH_COUNT.search(folded)
+    if english and not units:
+        units.add(_ENGLISH_UNITS[english.group(1)])
     units |= {same for u in units for group in _SAME_UNIT if u in group for same in group}
     if _PERCENT_WORDS.search(folded) and not units:
         units.add("%")
     return units
 
 
+# Units an English question counts in ("how many kilometres"), as the text writes them (folded).
+_ENGLISH_UNITS = {
+    "kilometres": "km", "kilometers": "km", "km": "km", "hectares": "ha", "households": "ho",
+    "enterprises": "doanh nghiep", "businesses": "doanh nghiep", "projects": "du an", "schools": "truong",
+    "communes": "xa", "products": "san pham", "tourists": "khach", "visitors": "khach", "days": "ngay",
+    "months": "thang", "years": "nam", "tonnes": "tan", "tons": "tan", "members": "thanh vien",
+    "markets": "cho", "routes": "tuyen", "sessions": "phien", "cooperatives": "hop tac xa",
+}
+_ENGLISH_COUNT = re.compile(rf"\bhow many (?:\w+ ){{0,2}}?({'|'.join(_ENGLISH_UNITS)})\b")
 # "how many", "số lượng", "Số doanh nghiệp … là bao nhiêu": a count, unless a rate is named too.
 _COUNT = re.compile(r"\b(?:how many|so luong|tong so|bao nhieu nguoi)\b")
 # "Số …" opening the question or a clause; after a noun "số" means "digital" ("môi trường số").

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from corpus.figures import YEAR
 from corpus.text import content_words, fold, has_diacritics
+from qa.query import is_english
 
 _SEPARATORS = re.compile(r"\s*(?:;|,\s*(?:va|con)\s|,\s|(?<!doi)\s(?:va|cung voi|voi|so voi|dong thoi|and|versus|vs\.?|"
                          r"compared (?:with|to))\s)\s*")
@@ -42,9 +43,13 @@ class Split:
         # A year said once holds for every part: "… đô thị và nông thôn năm 2024".
         years = [y for p in self.parts for y in YEAR.findall(p)]
         if years:
-            parts = tuple(p if YEAR.search(p) else f"{p} {'năm' if has_diacritics(p) else 'nam'} {years[0]}"
-                          for p in self.parts)
+            parts = tuple(p if YEAR.search(p) else f"{p} {_year_word(p)} {years[0]}" for p in self.parts)
             object.__setattr__(self, "parts", parts)
+
+
+def _year_word(part: str) -> str:
+    """How ``part`` says "in the year": "năm", "nam" typed without accents, "in" in English."""
+    return "in" if is_english(part) else "năm" if has_diacritics(part) else "nam"
 
 
 def _substitute(left: str, right: str) -> str:

@@ -196,6 +196,13 @@ def test_a_share_written_in_words_is_a_figure_of_its_counted_noun():
                for f in found)
 
 
+def test_an_english_count_is_not_answered_in_another_unit():
+    units = asked_units("How many kilometres of cable will be put underground?")
+    assert units == {"km"}
+    text = "thu hút 20-25 doanh nghiệp tham gia"
+    assert not any(unit_agrees(f, text, units) for f in figures(text))
+
+
 def test_a_range_up_to_below_a_bound_is_one_figure():
     assert [f.text for f in figures("thanh niên từ đủ 16 tuổi đến dưới 18 tuổi được hỗ trợ")] \
         == ["từ đủ 16 tuổi đến dưới 18 tuổi"]
@@ -205,6 +212,8 @@ def test_a_range_up_to_below_a_bound_is_one_figure():
     ("Mỗi người có bao nhiêu mét vuông nhà ở?", "đạt 25m2/người"),
     ("Tỉnh xây mấy ngôi trường mới?", "xây dựng 12 trường liên cấp"),
     ("Diện tích rừng trồng mới bao nhiêu hecta?", "trồng mới 300 ha rừng"),
+    ("How many kilometres of new road will be built?", "xây dựng mới 12 km đường"),
+    ("How many public schools will be recognised?", "công nhận 114 trường"),
 ])
 def test_a_unit_asked_in_other_words_agrees_with_the_text(question, text):
     units = asked_units(question)

@@ -385,6 +385,14 @@ def test_a_repeated_measure_word_makes_two_questions_but_a_repeated_name_does_no
     assert title is None or not title.certain
 
 
+def test_a_year_said_once_holds_for_every_part_in_the_parts_language():
+    from qa.parts import split_question
+
+    assert split_question("How many enterprises and how many products in 2030?").parts[0] == \
+        "How many enterprises in 2030"
+    assert split_question("ty le ho ngheo va ho can ngheo nam 2030").parts[0] == "ty le ho ngheo nam 2030"
+
+
 def test_a_leading_theo_frames_the_question_and_is_no_part():
     from qa.parts import split_question
 
