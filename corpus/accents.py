@@ -13,7 +13,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from corpus.text import QUESTION_WORDS, fold
+from corpus.text import QUESTION_WORDS, fold, has_diacritics
 
 _SYLLABLE = re.compile(r"[^\W\d_]+", re.UNICODE)
 _BIGRAM_WEIGHT = 3.0
@@ -56,7 +56,9 @@ class AccentRestorer:
 
     def _candidates(self, token: str) -> list[str]:
         forms = self._forms.get(fold(token))
-        return sorted(forms) if forms else [token.lower()]
+        if has_diacritics(token) or not forms:  # what the user accented stays as typed
+            return [token.lower()]
+        return sorted(forms)
 
     def restore(self, text: str) -> str:
         """``text`` with each syllable replaced by its most likely accented form."""

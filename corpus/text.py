@@ -116,6 +116,11 @@ def content_terms(text: str) -> set[str]:
     return set(with_bigrams(toks))
 
 
+# "may" typed without accents before a counting word is "mấy" (how many), not "máy" (machine).
+_MAY_COUNTING = re.compile(r"\b[mM]ay (?=(?:lan|ngay|thang|nam|tuan|gio|nguoi|ho|xa|du an|chi tieu|loai|muc|cap|"
+                           r"khoan|dieu|truong|doanh nghiep|phuong|thanh vien|tham phan)\b)")
+
+
 def fold_question(question: str) -> str:
     """Fold a question, keeping apart the question words that folding would confuse.
 
@@ -127,9 +132,16 @@ def fold_question(question: str) -> str:
     text = re.sub(r"\bmấy\b", "mayq", text, flags=re.IGNORECASE)
     folded = fold(text).strip()
     if not has_diacritics(question):
-        folded = re.sub(r"\bmay (?=(?:lan|ngay|thang|nam|tuan|gio|nguoi|ho|xa|du an|chi tieu|loai|muc|cap|"
-                        r"khoan|dieu|truong|doanh nghiep|phuong)\b)", "mayq ", folded)
+        folded = _MAY_COUNTING.sub("mayq ", folded)
     return folded
+
+
+def mark_question_words(typed: str) -> str:
+    """``typed`` (without accents) with "mấy" where it counts, for the accent restorer.
+
+    The corpus says "máy" far more often than "mấy": "thoi han may nam" is "thời hạn mấy năm".
+    """
+    return _MAY_COUNTING.sub(lambda m: "Mấy " if m.group()[0].isupper() else "mấy ", typed)
 
 
 def is_stopword(word: str, accented: bool) -> bool:

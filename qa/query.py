@@ -21,7 +21,16 @@ from corpus.figures import YEAR
 from corpus.loader import Document
 from corpus.refs import UnitRef, find_documents, find_unit_refs
 from corpus.structure import UnitKind
-from corpus.text import STOPWORDS, clean_input, content_terms, fold, fold_question, has_diacritics, tokens
+from corpus.text import (
+    STOPWORDS,
+    clean_input,
+    content_terms,
+    fold,
+    fold_question,
+    has_diacritics,
+    mark_question_words,
+    tokens,
+)
 
 MAX_QUESTION_CHARS = 1000
 
@@ -202,7 +211,7 @@ def make_query(question: str, abbreviations: Abbreviations, restorer: AccentRest
     """Validate and analyse a question."""
     text = validate_question(question)
     accented = has_diacritics(text)
-    restored = restorer.restore(text) if restorer and not accented else ""
+    restored = restorer.restore(mark_question_words(text)) if restorer and not accented else ""
     extra = abbreviations.expand(text)
     expanded = " ".join([text, *extra]) if extra else text
     # A bare "khoản 7" names no unit on its own (every Điều has one); a follow-up may place it.

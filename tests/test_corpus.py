@@ -254,6 +254,13 @@ def test_abbreviations_written_in_capitals_still_expand():
     assert "văn phòng" in ab.expand("VP UBND")
 
 
+def test_may_before_a_counting_word_is_restored_as_how_many():
+    from corpus.text import mark_question_words
+    r = AccentRestorer(["Nhà máy xử lý rác. Máy móc, máy bơm và máy phát điện của nhà máy. Thời hạn 05 năm."])
+    assert r.restore(mark_question_words("thoi han may nam")) == "thời hạn mấy năm"
+    assert r.restore(mark_question_words("nha may xu ly rac o dau")).startswith("nhà máy xử lý rác")
+
+
 def test_accent_restoration_from_corpus(doc):
     r = AccentRestorer([doc.text])
     assert r.restore("chi tieu ho ngheo 2024") == "chỉ tiêu hộ nghèo 2024"
