@@ -14,7 +14,7 @@ from corpus.abbrev import Abbreviations, definition_in, harvest, phrases_by_init
 from corpus.accents import AccentRestorer
 from corpus.chunker import ChunkerSettings, chunk_corpus, chunk_document
 from corpus.errors import CorpusError
-from corpus.figures import asked_units, figures, unit_agrees
+from corpus.figures import asked_units, asks_count, figures, unit_agrees
 from corpus.loader import BUNDLED_CORPUS, clean_text, load_corpus
 from corpus.refs import find_unit_refs
 from corpus.structure import UnitKind, parse_structure
@@ -194,6 +194,18 @@ def test_a_share_written_in_words_is_a_figure_of_its_counted_noun():
     assert figures("trong nửa đầu năm, các bên không được vượt quá hạn mức") == []
     assert any(unit_agrees(f, "", asked_units("Hội đồng có ít nhất bao nhiêu thành viên là chuyên gia?"))
                for f in found)
+
+
+@pytest.mark.parametrize(("question", "counts"), [
+    ("Số doanh nghiệp thành lập mới là bao nhiêu?", True),
+    ("so doanh nghiep thanh lap moi la bao nhieu", True),
+    ("How many enterprises are founded?", True),
+    ("Sở Tài chính cấp bao nhiêu?", False),  # a department, not a count
+    ("Hoạt động kiểm tra qua môi trường số phải đạt bao nhiêu?", False),  # "số" after a noun: digital
+    ("Số doanh nghiệp tăng bao nhiêu phần trăm?", False),  # a rate is named
+])
+def test_a_count_is_told_from_a_department_digital_and_a_rate(question, counts):
+    assert asks_count(question) is counts
 
 
 def test_an_english_count_is_not_answered_in_another_unit():
