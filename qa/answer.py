@@ -180,6 +180,7 @@ class Answerer:
             return s.hits, None, s.answerable, Refusal.GATE
         reasons = []
         best = 0.0  # probability of the best candidate not already another part's answer
+        first: _Pick | None = None  # for a list question, the most probable pick, listing or not
         for i in np.argsort(-s.probs, kind="stable")[:_TRIED]:
             if s.probs[i] < _FALLBACK_SHARE * best:
                 break  # far less likely than the best: a neighbour's figure, not the answer
@@ -191,9 +192,17 @@ class Answerer:
                     and (pick.cand.chunk.id, pick.extract.start) in taken:
                 continue
             best = best or float(s.probs[i])
+            if pick is not None and query.answer_type is AnswerType.LIST:
+                # "X là …" defines X; a later "X bao gồm:" followed by its items lists them
+                first = first or pick
+                if pick.extract is not None and (pick is first or pick.cand.text.rstrip().endswith(":")):
+                    return s.hits, pick, s.answerable, ""
+                continue
             if pick is not None:
                 return s.hits, pick, s.answerable, ""
             reasons.append(reason or Refusal.NOT_STATED)
+        if first is not None:
+            return s.hits, first, s.answerable, ""
         return s.hits, None, s.answerable, reasons[0] if reasons else Refusal.GATE
 
     def _off_target(self, query: Query, cand: Candidate) -> str:

@@ -85,3 +85,25 @@ def test_clause_lookup_answers_with_the_heading(assistant):
 def test_abbreviation_definition_is_quoted(assistant):
     ans = assistant.ask("ATTP là viết tắt của gì?")
     assert "an toàn thực phẩm" in ans.text and not ans.abstained
+
+
+def test_a_list_question_takes_the_listing_over_the_definition(tmp_path):
+    """"Những trường hợp nào là X": "X là …" defines it; "X bao gồm: a) … b) …" lists it.
+
+    The real model ranks the definition first here, as it does on the laws.
+    """
+    from test_documents import LAW, _write
+
+    from qa.assistant import Assistant
+
+    law = LAW.replace("2. Cây cổ thụ là cây có tuổi từ 100 năm trở lên.",
+                      "2. Cây cổ thụ là cây có tuổi từ 100 năm trở lên.\n\n3. Tình huống nguy hiểm cho cây xanh là "
+                      "sự việc xảy ra khi cây xanh có nguy cơ gãy đổ, gây thiệt hại cho người và tài sản.")
+    law = law.replace("Điều 6. Các hành vi bị nghiêm cấm", "Điều 7. Phòng ngừa tình huống nguy hiểm cho cây xanh\n\n"
+                      "1. Tình huống nguy hiểm cho cây xanh bao gồm:\n\na) Bão có sức gió trên cấp 8;\n\n"
+                      "b) Sạt lở đất quanh gốc cây.\n\n2. Ủy ban nhân dân cấp xã chủ trì phòng ngừa tình huống "
+                      "nguy hiểm cho cây xanh.\n\nĐiều 6. Các hành vi bị nghiêm cấm")
+    _write(tmp_path / "corpus", "luat-cay-xanh", law)
+    assistant = Assistant.open(tmp_path / "index", tmp_path / "corpus")
+    answer = assistant.ask("Những trường hợp nào được coi là tình huống nguy hiểm cho cây xanh?")
+    assert "Bão có sức gió trên cấp 8" in answer.short and "Sạt lở đất" in answer.short, answer.text
