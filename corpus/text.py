@@ -117,8 +117,12 @@ def content_terms(text: str) -> set[str]:
 
 
 # "may" typed without accents before a counting word is "mấy" (how many), not "máy" (machine).
-_MAY_COUNTING = re.compile(r"\b[mM]ay (?=(?:lan|ngay|thang|nam|tuan|gio|nguoi|ho|xa|du an|chi tieu|loai|muc|cap|"
-                           r"khoan|dieu|truong|doanh nghiep|phuong|thanh vien|tham phan)\b)")
+_COUNTED = {"lan": "lần", "ngay": "ngày", "thang": "tháng", "nam": "năm", "tuan": "tuần", "gio": "giờ",
+            "nguoi": "người", "ho": "hộ", "xa": "xã", "du an": "dự án", "chi tieu": "chỉ tiêu", "loai": "loại",
+            "muc": "", "cap": "cấp", "khoan": "khoản", "dieu": "điều", "truong": "trường",
+            "doanh nghiep": "doanh nghiệp", "phuong": "phường", "thanh vien": "thành viên",
+            "tham phan": "thẩm phán"}  # "muc": mục or mức, left to the restorer
+_MAY_COUNTING = re.compile(rf"\b([mM])ay ({'|'.join(_COUNTED)})\b")
 
 
 def fold_question(question: str) -> str:
@@ -132,16 +136,18 @@ def fold_question(question: str) -> str:
     text = re.sub(r"\bmấy\b", "mayq", text, flags=re.IGNORECASE)
     folded = fold(text).strip()
     if not has_diacritics(question):
-        folded = _MAY_COUNTING.sub("mayq ", folded)
+        folded = _MAY_COUNTING.sub(r"mayq \2", folded)
     return folded
 
 
 def mark_question_words(typed: str) -> str:
-    """``typed`` (without accents) with "mấy" where it counts, for the accent restorer.
+    """``typed`` (without accents) with "mấy" and the noun it counts accented, for the accent restorer.
 
     The corpus says "máy" far more often than "mấy": "thoi han may nam" is "thời hạn mấy năm".
     """
-    return _MAY_COUNTING.sub(lambda m: "Mấy " if m.group()[0].isupper() else "mấy ", typed)
+    def marked(m: re.Match[str]) -> str:
+        return f"{'Mấy' if m.group(1) == 'M' else 'mấy'} {_COUNTED[m.group(2)] or m.group(2)}"
+    return _MAY_COUNTING.sub(marked, typed)
 
 
 def is_stopword(word: str, accented: bool) -> bool:

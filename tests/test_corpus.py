@@ -271,6 +271,8 @@ def test_may_before_a_counting_word_is_restored_as_how_many():
     r = AccentRestorer(["Nhà máy xử lý rác. Máy móc, máy bơm và máy phát điện của nhà máy. Thời hạn 05 năm."])
     assert r.restore(mark_question_words("thoi han may nam")) == "thời hạn mấy năm"
     assert r.restore(mark_question_words("nha may xu ly rac o dau")).startswith("nhà máy xử lý rác")
+    laws = AccentRestorer(["Công dân Việt Nam. Nhà nước Việt Nam. Nhà máy. Thời hạn 05 năm."])  # "Nam" > "năm"
+    assert laws.restore(mark_question_words("thoi han may nam")) == "thời hạn mấy năm"
 
 
 def test_accent_restoration_from_corpus(doc):
