@@ -300,9 +300,9 @@ def test_dia_ban_nao_asks_for_a_place_not_a_body():
 
 
 def test_english_who_and_when_ask_only_as_the_question_word():
-    """"workers who have …" is a relative clause: the question still asks for a figure."""
+    """"farmers who use …" is a relative clause: the question still asks for a figure."""
     from qa.query import answer_type_of
-    assert answer_type_of("What is the 2030 target for the share of workers who have received training?") \
+    assert answer_type_of("What is the 2030 target for the share of farmers who use drip irrigation?") \
         is AnswerType.QUANTITY
     assert answer_type_of("Under the Youth Law, who determines the duties of the committee?") is AnswerType.WHO
     assert answer_type_of("What happens to a permit when the owner dies?") is not AnswerType.DATE
@@ -377,11 +377,11 @@ def test_a_repeated_measure_word_makes_two_questions_but_a_repeated_name_does_no
     """"số dự án A và số dự án B": one figure each; "Luật A và Luật B" may be one title."""
     from qa.parts import split_question
 
-    assistant = _plan_assistant(tmp_path, "Tập trung hoàn thành 04 dự án phát triển nguồn cấp nước; thực hiện "
-                                          "đầu tư đối với 08 dự án thoát nước, xử lý nước thải.")
-    answer = assistant.ask("so du an cap nuoc phai hoan thanh va so du an thoat nuoc duoc dau tu")
-    assert "04 dự án" in answer.figure and "08 dự án" in answer.figure, answer.text
-    title = split_question("Luật sửa đổi Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương ngày nào?")
+    assistant = _plan_assistant(tmp_path, "Hoàn thành 05 dự án cải tạo nguồn điện; đầu tư 09 dự án lưới điện, "
+                                          "trạm biến áp.")
+    answer = assistant.ask("so du an nguon dien phai hoan thanh va so du an luoi dien tram bien ap duoc dau tu")
+    assert "05 dự án" in answer.figure and "09 dự án" in answer.figure, answer.text
+    title = split_question("Luật sửa đổi Luật Đất đai và Luật Nhà ở được ban hành ngày nào?")
     assert title is None or not title.certain
 
 
@@ -635,12 +635,13 @@ def test_a_sum_of_money_asked_is_not_answered_by_a_count(tmp_path):
 
 
 def test_a_figure_bound_to_another_year_does_not_answer_the_year_asked(tmp_path):
-    """"… giai đoạn 2026-2035 …, che phủ rừng 6,2% vào năm 2035": no figure for 2030, though the period covers it."""
-    assistant = _plan_assistant(tmp_path, "Triển khai Đề án trồng cây giai đoạn 2026-2035, hoàn thành mục tiêu "
-                                          "tỷ lệ che phủ rừng 6,2% vào năm 2035.")
-    asked_2030 = assistant.ask("Tỷ lệ che phủ rừng năm 2030 đạt bao nhiêu?")
-    assert asked_2030.abstained and "6,2%" not in asked_2030.text.split("Các đoạn")[0], asked_2030.text
-    assert assistant.ask("Tỷ lệ che phủ rừng năm 2035 đạt bao nhiêu?").short == "6,2%"
+    """"… giai đoạn 2026-2035 …, hộ dùng điện mặt trời 12% vào năm 2035": no figure for 2030, though the period
+    covers it."""
+    assistant = _plan_assistant(tmp_path, "Triển khai Chương trình năng lượng sạch giai đoạn 2026-2035, hoàn thành "
+                                          "mục tiêu tỷ lệ hộ dùng điện mặt trời 12% vào năm 2035.")
+    asked_2030 = assistant.ask("Tỷ lệ hộ dùng điện mặt trời năm 2030 đạt bao nhiêu?")
+    assert asked_2030.abstained and "12%" not in asked_2030.text.split("Các đoạn")[0], asked_2030.text
+    assert assistant.ask("Tỷ lệ hộ dùng điện mặt trời năm 2035 đạt bao nhiêu?").short == "12%"
 
 
 def test_a_count_asked_is_not_answered_by_a_rate_or_a_sum_of_money(tmp_path):
