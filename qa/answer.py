@@ -20,7 +20,7 @@ from corpus.figures import KNOWN_UNITS, asked_units, asks_count, asks_rate, figu
 from corpus.relations import relations_for
 from corpus.structure import UnitKind, citation_path
 from corpus.targets import Target, TargetValue
-from corpus.text import content_terms, fold
+from corpus.text import content_terms, fold, has_diacritics, is_stopword
 from index.store import Index
 from qa.extract import Extract, enumeration, extract, inline_list, yes_no
 from qa.locate import Located, Locator, covered_years, plan_year
@@ -188,6 +188,8 @@ class Answerer:
             pick = None if reason else self._take(query, s.candidates[i], s.answerable)
             if pick is not None and _other_year(query, pick):
                 pick, reason = None, Refusal.YEAR
+            if pick is not None and self._other_measure(query, pick):
+                pick, reason = None, Refusal.NOT_STATED
             if pick is not None and pick.extract is not None and pick.extract.figure \
                     and (pick.cand.chunk.id, pick.extract.start) in taken:
                 continue
@@ -230,6 +232,23 @@ class Answerer:
         if found and asks_count(query.text) and all(f.unit == "%" or is_money(f) for f in found):
             return Refusal.UNIT
         return ""
+
+    def _other_measure(self, query: Query, pick: _Pick) -> bool:
+        """The rate picked is another thing's: "tỷ lệ hộ nghèo" asked, "tỷ lệ lao động qua đào tạo đạt 74,2%" read.
+
+        What a figure measures is said after the last "tỷ lệ" before it in its sentence, else in its own
+        clause ("GRDP tăng 6,5-7,0%"); it must share a word with what the question asks the rate of.
+        """
+        found = pick.extract
+        asked = _RATE_OF.search(query.folded)
+        if asked is None or found is None or not found.figure:
+            return False
+        before = pick.cand.chunk.text[pick.cand.start:found.start]
+        heads = list(_RATE_OF.finditer(fold(before)))
+        said = before[heads[-1].end():] if heads else _CLAUSE.split(before)[-1]
+        said_of = _measured(" ".join([said, *self.index.derived.abbreviations.expand(said)]))
+        asked_of = _measured(query.text[asked.end():]) | _measured(query.expanded[len(query.text):])
+        return bool(said_of and asked_of) and not said_of & asked_of
 
     def _take(self, query: Query, cand: Candidate, prob: float) -> _Pick | None:
         """What the answer type wants from ``cand`` (None: not there, try the next candidate)."""
@@ -590,6 +609,26 @@ def _other_year(query: Query, pick: _Pick) -> bool:
         return False
     bound = _FIGURE_YEAR.match(pick.cand.chunk.text, found.end)
     return bound is not None and bound.group(1) not in query.years
+
+
+_RATE_OF = re.compile(r"\bt[yi] le\b")  # "tỷ lệ X": the rate of X
+_CLAUSE = re.compile(r"[,;](?!\d)")
+# Words any target's statement may carry, as written: what it measures lies in the others.
+_GENERIC = frozenset(("mục tiêu chỉ tiêu kế hoạch phấn đấu đạt đặt năm thành phố tỉnh thủ đô cuối đến tăng giảm "
+                      "còn mức khoảng trên dưới ít nhất tối thiểu phần trăm về xuống duy trì ở bình quân cả nước "
+                      "dự kiến cần phải trong toàn địa bàn so với").split())
+_GENERIC_FOLDED = frozenset(fold(w) for w in _GENERIC)
+
+
+def _measured(text: str) -> set[str]:
+    """The folded words that say what is measured: no numbers, stop words or words every target has.
+
+    Judged as written when ``text`` has diacritics ("đô thị" is neither "đó" nor "thì").
+    """
+    accented = has_diacritics(text)
+    generic = _GENERIC if accented else _GENERIC_FOLDED
+    return {fold(w) for w in re.findall(r"[^\W\d_]+", text.lower())
+            if not is_stopword(w, accented) and (w if accented else fold(w)) not in generic}
 
 
 _ITEM = re.compile(r"\s*(?:[a-zđ]\)|\d+[.)]|[-–•+])\s")

@@ -685,3 +685,17 @@ def test_what_a_unit_sets_out_is_the_unit_itself(law_assistant):
     for question in ("Điều 3 quy định gì?", "Điều 3 quy định nhiệm vụ gì?", "Điều 3 quy định những nội dung gì?"):
         assert law_assistant.query(question).about_unit_only, question
     assert not law_assistant.query("Điều 3 quy định thời hạn giấy phép là bao lâu?").about_unit_only
+
+
+def test_a_rate_asked_is_not_answered_by_another_things_rate(tmp_path):
+    """"Tỷ lệ hộ dùng nước sạch" asked of a plan that sets the rate of trained workers and growth only: refused,
+    however the question is typed; the rates it does set are still answered, with other words for the same thing."""
+    assistant = _plan_assistant(tmp_path, "Năm 2030, tỷ lệ lao động qua đào tạo nghề đạt 82%; thu ngân sách tăng 9%.")
+    for question in ("Tỷ lệ hộ dân dùng nước sạch năm 2030 đạt bao nhiêu?",
+                     "ty le ho dan dung nuoc sach nam 2030"):
+        answer = assistant.ask(question)
+        shown = answer.text.split("Các đoạn")[0]
+        assert answer.abstained and "82%" not in shown and "9%" not in shown, (question, answer.text)
+    for question in ("Tỷ lệ người lao động được đào tạo năm 2030 là bao nhiêu?",
+                     "ty le lao dong dao tao nghe nam 2030"):
+        assert assistant.ask(question).short == "82%", question
