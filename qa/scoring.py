@@ -336,13 +336,13 @@ def unknown_name(text: str, vocabulary: Container[str]) -> float:
 
     A run of capitalised words none of whose word pairs occur ("Đà Nẵng", "Hồ Chí Minh"), or a
     lone capitalised word the corpus never uses ("Nhổn"), not counting the first word of a
-    sentence. Abbreviations (all capitals) are left out.
+    sentence. Abbreviations (a capital after the first letter: "HĐND", "ThS") are left out.
     """
     runs: list[list[tuple[str, int]]] = []
     previous_end: int | None = None  # end of the previous word when it was capitalised
     for m in re.finditer(r"[^\W\d_]+", text):
         word = m.group()
-        if not word[:1].isupper() or word.isupper() or fold(word) in _UNIT_WORDS:
+        if not word[:1].isupper() or any(c.isupper() for c in word[1:]) or fold(word) in _UNIT_WORDS:
             previous_end = None
             continue
         if runs and previous_end is not None and not text[previous_end:m.start()].strip():

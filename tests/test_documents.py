@@ -438,6 +438,17 @@ def test_a_capitalised_first_word_is_not_part_of_a_name():
     assert unknown_name("Sở Kế hoạch được giao gì?", vocabulary) == 1.0
 
 
+def test_an_abbreviation_in_mixed_case_is_not_an_unknown_name():
+    """"ThS", "PGS.TS", "NĐ-CP" abbreviate words the documents write out: the question is not refused as
+    naming something they never mention, while a name in title case ("Nhổn") still is."""
+    from qa.scoring import unknown_name
+
+    vocabulary = {"bang", "thac", "si", "ky", "nghi", "dinh"}
+    assert unknown_name("Người có bằng ThS cần mấy năm kinh nghiệm?", vocabulary) == 0.0
+    assert unknown_name("Hồ sơ gửi PGS.TS nào?", vocabulary) == 0.0
+    assert unknown_name("Ga Nhổn ở đâu?", vocabulary) == 1.0
+
+
 def test_clause_question_gives_the_heading(law_assistant):
     answer = law_assistant.ask("Điều 4 Luật thử nghiệm quản lý cây xanh nói về gì?")
     assert answer.short == "Hồ sơ đề nghị chặt hạ cây"
