@@ -180,12 +180,15 @@ def segments(text: str, clauses: bool = False) -> list[tuple[int, int]]:
     """Sentence spans of a passage (split at ``.``/``!``/``?`` and line breaks).
 
     With ``clauses`` also at ``;``: Vietnamese plans list one indicator per clause
-    ("GRDP tăng 6,5-7%; vốn đầu tư tăng 10,5-11,5%; …"). A final ``.``/``!``/``?`` stays
+    ("GRDP tăng 6,5-7%; vốn đầu tư tăng 10,5-11,5%; …"). An ellipsis before a lower-case word
+    ends nothing. A final ``.``/``!``/``?`` stays
     with its sentence; spans are trimmed of surrounding white space.
     """
     pattern = _CLAUSE_END if clauses else _SENTENCE_END
     spans, start = [], 0
     for m in pattern.finditer(text):
+        if text[max(0, m.start() - 2):m.start() + 1] == "..." and text[m.end():m.end() + 1].islower():
+            continue  # "quy hoạch... ra khỏi nội thành": an ellipsis before a lower-case word ends nothing
         end = m.start() + (1 if text[m.start():m.start() + 1] in ".!?" else 0)
         spans.append((start, end))
         start = m.end()

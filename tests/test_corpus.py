@@ -297,3 +297,15 @@ def test_a_sentence_ending_in_a_year_is_its_own_sentence():
     assert [abbreviated[a:b] for a, b in segments(abbreviated, clauses=True)] == [abbreviated]
     listed = "1. Tăng trưởng kinh tế.\n2. Giảm hộ nghèo."
     assert [listed[a:b] for a, b in segments(listed)] == ["1. Tăng trưởng kinh tế.", "2. Giảm hộ nghèo."]
+
+
+def test_an_ellipsis_inside_a_sentence_does_not_end_it():
+    """"di dời cơ sở gây ô nhiễm... ra khỏi nội thành, dành quỹ đất cho trường học": the purpose asked about
+    stays in the sentence the answer quotes; an ellipsis before a capital still ends one."""
+    from corpus.text import segments
+
+    text = "Di dời các xưởng gây ồn... ra ngoại thành, dành đất làm công viên. Rà soát các dự án chậm... Xử lý dứt điểm."
+    for clauses in (False, True):
+        assert [text[a:b] for a, b in segments(text, clauses=clauses)] == [
+            "Di dời các xưởng gây ồn... ra ngoại thành, dành đất làm công viên.", "Rà soát các dự án chậm...",
+            "Xử lý dứt điểm."]
