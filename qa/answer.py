@@ -22,7 +22,7 @@ from corpus.structure import UnitKind, citation_path
 from corpus.targets import Target, TargetValue
 from corpus.text import content_terms, fold, has_diacritics, is_stopword
 from index.store import Index
-from qa.extract import Extract, enumeration, extract, inline_list, yes_no
+from qa.extract import Extract, enumeration, extract, inline_list, titled_body, yes_no
 from qa.locate import Located, Locator, covered_years, plan_year
 from qa.parts import split_question
 from qa.query import AnswerType, Query, is_english
@@ -285,6 +285,10 @@ class Answerer:
             lead = _lead_in(cand)
             found = extract(kind, cand.chunk.text[lead[0]:lead[1]], query) if lead else None
             offset = lead[0] if lead else offset
+        if found is None and kind is AnswerType.WHO:  # an item of "Điều 38. Trách nhiệm của Bộ Nội vụ"
+            titled = titled_body(cand.chunk.context, query)
+            if titled is not None:
+                return _Pick(cand, prob, replace(titled, start=cand.start, end=cand.end), None)
         if found is None:
             return None if kind in _NEEDS_EXTRACT else _Pick(cand, prob, None, None)
         return _Pick(cand, prob, replace(found, start=found.start + offset, end=found.end + offset), None)
@@ -346,6 +350,9 @@ class Answerer:
         elif found is not None and found.start < cand.start:  # found in the item's lead-in: quote both
             lead_in = chunk.text[chunk.text.rfind("\n", 0, found.start) + 1:cand.start].split("\n", 1)[0]
             quote = f"{lead_in.strip()} … {quote}"
+        elif query.answer_type is AnswerType.WHO and found is not None and fold(found.short) not in fold(quote):
+            # named by the article's title ("Trách nhiệm của Bộ Nội vụ"): quote it too
+            quote = f"{chunk.context.rpartition(' › ')[2]} … {quote}"
         # A fact, clause or undecided yes/no question is answered by the sentence itself.
         short = found.short if found else quote
         figure = found.figure if found and found.figure else (short if found else "")

@@ -243,8 +243,24 @@ def extract(kind: AnswerType, text: str, query: Query) -> Extract | None:
     return None
 
 
-def has_type(kind: AnswerType, text: str, query: Query) -> bool:
-    """Whether ``text`` holds an answer of ``kind`` (for the learned score's type feature)."""
+# "Trách nhiệm của Bộ Nội vụ", "Nhiệm vụ, quyền hạn của Chánh án": the title names who acts in every item.
+_ACTOR_TITLE = re.compile(r"^(?:trach nhiem|nhiem vu|quyen han|tham quyen)\b[^,]*(?:,[^,]*)? cua ")
+
+
+def titled_body(context: str, query: Query) -> Extract | None:
+    """The body an article's title makes responsible for its items ("Trách nhiệm của Bộ Nội vụ" → "Bộ Nội vụ").
+
+    ``context`` is a passage's heading path ("Luật Thanh niên › Trách nhiệm của Bộ Nội vụ"); offsets are the title's.
+    """
+    title = context.rpartition(" › ")[2]
+    head = _ACTOR_TITLE.match(fold(title))
+    return body(title[head.end():], query) if head else None
+
+
+def has_type(kind: AnswerType, text: str, query: Query, context: str = "") -> bool:
+    """Whether ``text`` (under headings ``context``) holds an answer of ``kind`` (for the type feature)."""
     if kind in (AnswerType.FACT, AnswerType.CLAUSE, AnswerType.WHERE, AnswerType.YESNO):
+        return True
+    if kind is AnswerType.WHO and titled_body(context, query) is not None:
         return True
     return extract(kind, text, query) is not None

@@ -176,7 +176,7 @@ class Featurizer:
                     "cosine": float(vec.astype(np.float32) @ qvec) if vec.any() else 0.0,
                     "rank": 1.0 / hit.rank,
                     "passage_score": float(hit.score),
-                    "type_match": float(has_type(query.answer_type, text, query)),
+                    "type_match": float(has_type(query.answer_type, text, query, chunk.context)),
                     "unit_agree": 0.5 if not units or not figs
                     else float(any(unit_agrees(g, text, units) for g in figs)),
                     "year_ok": float(not asked_years or asked_years <= years_here),

@@ -330,6 +330,18 @@ def test_who_acts_on_an_enumerated_item_is_read_from_its_lead_in(tmp_path):
     assert "Ủy ban nhân dân cấp huyện cấp giấy phép chặt hạ" in answer.text  # the lead-in is quoted
 
 
+def test_who_acts_on_an_article_item_is_read_from_the_article_title(tmp_path):
+    """"Điều 7. Trách nhiệm của Bộ Xây dựng … 2. Biên soạn tài liệu …": the item names no one, the title does."""
+    law = LAW.replace("Điều 6. Các hành vi bị nghiêm cấm", "Điều 7. Trách nhiệm của Bộ Xây dựng\n\n"
+                      "1. Hướng dẫn các địa phương lập danh mục cây cần bảo tồn.\n\n"
+                      "2. Biên soạn tài liệu hướng dẫn chăm sóc cây cổ thụ cho công chức.\n\n"
+                      "Điều 6. Các hành vi bị nghiêm cấm")
+    _write(tmp_path / "corpus", "luat-cay-xanh", law)
+    answer = _assistant(tmp_path).ask("Cơ quan nào biên soạn tài liệu hướng dẫn chăm sóc cây cổ thụ?")
+    assert not answer.abstained and answer.short == "Bộ Xây dựng", answer.text
+    assert "Trách nhiệm của Bộ Xây dựng … " in answer.text  # the title is quoted with the item
+
+
 def test_list_answer_gives_the_items_with_their_lead_in(law_assistant):
     answer = law_assistant.ask("Hồ sơ đề nghị chặt hạ cây gồm những gì?")
     assert answer.answer_type == "list" and not answer.abstained
