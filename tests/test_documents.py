@@ -173,6 +173,13 @@ def _assistant(root: Path) -> Assistant:
     return Assistant(build_index(root / "index", embedder, root / "corpus"), embedder)
 
 
+def _law_assistant_with(root: Path, article: str) -> Assistant:
+    """An assistant over the small law with ``article`` added before its Điều 6."""
+    _write(root / "corpus", "luat-cay-xanh", LAW.replace("Điều 6. Các hành vi bị nghiêm cấm",
+                                                         f"{article}\n\nĐiều 6. Các hành vi bị nghiêm cấm"))
+    return _assistant(root)
+
+
 def _plan_assistant(root: Path, task: str) -> Assistant:
     """An assistant over one 2030 plan whose Điều 2 sets ``task``."""
     _write(root / "corpus", "ke-hoach", _plan_with_task(2030, task))
@@ -320,24 +327,20 @@ def test_a_definition_question_gets_the_item_that_defines_the_term(law_assistant
 
 def test_who_acts_on_an_enumerated_item_is_read_from_its_lead_in(tmp_path):
     """"a) Cây trong công viên" names no body; "1. Ủy ban nhân dân cấp huyện cấp giấy phép … sau đây:" does."""
-    law = LAW.replace("Điều 6. Các hành vi bị nghiêm cấm", "Điều 7. Thẩm quyền cấp giấy phép\n\n"
-                      "1. Ủy ban nhân dân cấp huyện cấp giấy phép chặt hạ đối với các trường hợp sau đây:\n\n"
-                      "a) Cây xanh trên đường phố;\n\nb) Cây cổ thụ trong công viên.\n\n"
-                      "Điều 6. Các hành vi bị nghiêm cấm")
-    _write(tmp_path / "corpus", "luat-cay-xanh", law)
-    answer = _assistant(tmp_path).ask("Cơ quan nào cấp giấy phép chặt hạ cây cổ thụ trong công viên?")
+    assistant = _law_assistant_with(tmp_path, "Điều 7. Thẩm quyền cấp giấy phép\n\n1. Ủy ban nhân dân cấp huyện "
+                                    "cấp giấy phép chặt hạ đối với các trường hợp sau đây:\n\na) Cây xanh trên "
+                                    "đường phố;\n\nb) Cây cổ thụ trong công viên.")
+    answer = assistant.ask("Cơ quan nào cấp giấy phép chặt hạ cây cổ thụ trong công viên?")
     assert not answer.abstained and answer.short == "Ủy ban nhân dân cấp huyện", answer.text
     assert "Ủy ban nhân dân cấp huyện cấp giấy phép chặt hạ" in answer.text  # the lead-in is quoted
 
 
 def test_who_acts_on_an_article_item_is_read_from_the_article_title(tmp_path):
     """"Điều 7. Trách nhiệm của Bộ Xây dựng … 2. Biên soạn tài liệu …": the item names no one, the title does."""
-    law = LAW.replace("Điều 6. Các hành vi bị nghiêm cấm", "Điều 7. Trách nhiệm của Bộ Xây dựng\n\n"
-                      "1. Hướng dẫn các địa phương lập danh mục cây cần bảo tồn.\n\n"
-                      "2. Biên soạn tài liệu hướng dẫn chăm sóc cây cổ thụ cho công chức.\n\n"
-                      "Điều 6. Các hành vi bị nghiêm cấm")
-    _write(tmp_path / "corpus", "luat-cay-xanh", law)
-    answer = _assistant(tmp_path).ask("Cơ quan nào biên soạn tài liệu hướng dẫn chăm sóc cây cổ thụ?")
+    assistant = _law_assistant_with(tmp_path, "Điều 7. Trách nhiệm của Bộ Xây dựng\n\n1. Hướng dẫn các địa phương "
+                                    "lập danh mục cây cần bảo tồn.\n\n2. Biên soạn tài liệu hướng dẫn chăm sóc cây "
+                                    "cổ thụ cho công chức.")
+    answer = assistant.ask("Cơ quan nào biên soạn tài liệu hướng dẫn chăm sóc cây cổ thụ?")
     assert not answer.abstained and answer.short == "Bộ Xây dựng", answer.text
     assert "Trách nhiệm của Bộ Xây dựng … " in answer.text  # the title is quoted with the item
 
