@@ -22,7 +22,7 @@ from corpus.structure import UnitKind, citation_path
 from corpus.targets import Target, TargetValue
 from corpus.text import content_terms, fold, has_diacritics, is_stopword
 from index.store import Index
-from qa.extract import Extract, enumeration, extract, inline_list, titled_body, yes_no
+from qa.extract import Extract, enumeration, extract, inline_list, names_end, titled_body, yes_no
 from qa.locate import Located, Locator, covered_years, plan_year
 from qa.parts import split_question
 from qa.query import AnswerType, Query, is_english
@@ -85,13 +85,17 @@ class Scored:
 
 @dataclass(frozen=True)
 class _Pick:
-    """The chosen candidate and what was taken from it (``items``: the passages of a list's items)."""
+    """The chosen candidate and what was taken from it.
+
+    ``items``: the passages of a list's items; ``title``: the article title the answer was read from.
+    """
 
     cand: Candidate
     prob: float
     extract: Extract | None
     target: Target | None
     items: tuple[Chunk, ...] = ()
+    title: str = ""
 
 
 class Answerer:
@@ -278,6 +282,8 @@ class Answerer:
             return _Pick(cand, prob, Extract(cand.start, cand.end, where or cand.chunk.section), None)
         if kind is AnswerType.YESNO:  # the unit's title may decide: "Các hành vi bị nghiêm cấm"
             found = yes_no(cand.text, query, cand.chunk.context.partition(" › ")[2])
+        elif kind is AnswerType.WHO:  # bodies may go on listing past a ";"
+            found = extract(kind, cand.chunk.text[cand.start:names_end(cand.chunk.text, cand.end)], query)
         else:
             found = extract(kind, cand.text, query)
         offset = cand.start
@@ -286,9 +292,10 @@ class Answerer:
             found = extract(kind, cand.chunk.text[lead[0]:lead[1]], query) if lead else None
             offset = lead[0] if lead else offset
         if found is None and kind is AnswerType.WHO:  # an item of "Điều 38. Trách nhiệm của Bộ Nội vụ"
-            titled = titled_body(cand.chunk.context, query)
+            title = cand.chunk.context.rpartition(" › ")[2]
+            titled = titled_body(title, query)
             if titled is not None:
-                return _Pick(cand, prob, replace(titled, start=cand.start, end=cand.end), None)
+                return _Pick(cand, prob, replace(titled, start=cand.start, end=cand.end), None, title=title)
         if found is None:
             return None if kind in _NEEDS_EXTRACT else _Pick(cand, prob, None, None)
         return _Pick(cand, prob, replace(found, start=found.start + offset, end=found.end + offset), None)
@@ -342,17 +349,16 @@ class Answerer:
         cand, found = pick.cand, pick.extract
         chunk = cand.chunk
         citation = self.locator.citation_of(chunk, cand.start, cand.end)
-        quote = chunk.text[cand.start:cand.end].strip()
-        if query.answer_type is AnswerType.LIST and found is not None:
-            quote = chunk.text[cand.start:found.end].strip()
+        # a list is quoted to its last item, which may lie past the sentence
+        listed = found is not None and (query.answer_type is AnswerType.LIST or found.end > cand.end)
+        quote = chunk.text[cand.start:found.end if found is not None and listed else cand.end].strip()
         if pick.target is not None:  # an appendix item is quoted whole: its label tells which value it is
             quote = chunk.text.strip()
         elif found is not None and found.start < cand.start:  # found in the item's lead-in: quote both
             lead_in = chunk.text[chunk.text.rfind("\n", 0, found.start) + 1:cand.start].split("\n", 1)[0]
             quote = f"{lead_in.strip()} … {quote}"
-        elif query.answer_type is AnswerType.WHO and found is not None and fold(found.short) not in fold(quote):
-            # named by the article's title ("Trách nhiệm của Bộ Nội vụ"): quote it too
-            quote = f"{chunk.context.rpartition(' › ')[2]} … {quote}"
+        elif pick.title:  # read from the article's title ("Trách nhiệm của Bộ Nội vụ"): quote it too
+            quote = f"{pick.title} … {quote}"
         # A fact, clause or undecided yes/no question is answered by the sentence itself.
         short = found.short if found else quote
         figure = found.figure if found and found.figure else (short if found else "")

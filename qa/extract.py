@@ -40,7 +40,7 @@ _BODY_STOP = re.compile(
     r"tổ chức thực hiện|tổ chức|quyết định|ban hành|quy định|hướng dẫn|giám sát|kiểm tra|"
     r"cấp(?! (?:tỉnh|huyện|xã|trung ương|thành phố|quận|cơ sở|bộ|có thẩm quyền))|là|được|phải|"
     r"và các|theo|trong|tại|về|để|thuộc|của|với|khi|nếu|trừ|đối với|giúp|tham gia|chỉ đạo|triển khai|"
-    r"nghiên cứu|xây dựng|trình|báo cáo|kêu gọi|thông qua)\b")
+    r"nghiên cứu|xây dựng|trình|báo cáo|kêu gọi|thông qua|gồm|bao gồm)\b")
 _PLURAL = re.compile(r"\b(?:nhung|cac|bodies|agencies|authorities|organi[sz]ations|offices|ministries)\b")
 _NEGATION = re.compile(r"\b(?:khong duoc|nghiem cam|cam|khong phai|khong co|khong ap dung|khong the|chua)\b")
 # A unit title that forbids its items: "Các hành vi bị nghiêm cấm", "Những việc không được làm".
@@ -143,11 +143,13 @@ def body(text: str, query: Query) -> Extract | None:
     A question in the plural ("những cơ quan nào", "which bodies") gets every body named.
     """
     candidates = []
-    for m in _BODY.finditer(text):
+    pos = 0
+    while (m := _BODY.search(text, pos)) is not None:
         name = m.group()
         stop = _BODY_STOP.search(name)
         if stop:
             name = name[:stop.start()]
+        pos = m.start() + max(len(name), 1)  # a name after the predicate is read on its own
         name = name.rstrip(" ,;.:")
         if len(name) < 3:
             continue
@@ -162,6 +164,18 @@ def body(text: str, query: Query) -> Extract | None:
         return Extract(candidates[0][0], candidates[-1][1], ", ".join(names))
     a, b, name = candidates[0]
     return Extract(a, b, name)
+
+
+def names_end(text: str, end: int) -> int:
+    """Where the bare names that go on listing past a ";" after ``end`` stop.
+
+    "…, Viện kiểm sát nhân dân Thành phố; Cục Thi hành án dân sự Thành phố; các báo cáo thẩm tra …"
+    goes on to the Cục, not to the reports.
+    """
+    while (m := re.match(r"\s*;\s*([^;.\n]+)", text[end:])) and _BODY.fullmatch(name := m.group(1).strip()) \
+            and not _BODY_STOP.search(name):
+        end += m.end()
+    return end
 
 
 def definition(text: str, query: Query) -> Extract | None:
@@ -247,12 +261,8 @@ def extract(kind: AnswerType, text: str, query: Query) -> Extract | None:
 _ACTOR_TITLE = re.compile(r"^(?:trach nhiem|nhiem vu|quyen han|tham quyen)\b[^,]*(?:,[^,]*)? cua ")
 
 
-def titled_body(context: str, query: Query) -> Extract | None:
-    """The body an article's title makes responsible for its items ("Trách nhiệm của Bộ Nội vụ" → "Bộ Nội vụ").
-
-    ``context`` is a passage's heading path ("Luật Thanh niên › Trách nhiệm của Bộ Nội vụ"); offsets are the title's.
-    """
-    title = context.rpartition(" › ")[2]
+def titled_body(title: str, query: Query) -> Extract | None:
+    """The body an article's title makes responsible for its items ("Trách nhiệm của Bộ Nội vụ" → "Bộ Nội vụ")."""
     head = _ACTOR_TITLE.match(fold(title))
     return body(title[head.end():], query) if head else None
 
@@ -261,6 +271,6 @@ def has_type(kind: AnswerType, text: str, query: Query, context: str = "") -> bo
     """Whether ``text`` (under headings ``context``) holds an answer of ``kind`` (for the type feature)."""
     if kind in (AnswerType.FACT, AnswerType.CLAUSE, AnswerType.WHERE, AnswerType.YESNO):
         return True
-    if kind is AnswerType.WHO and titled_body(context, query) is not None:
+    if kind is AnswerType.WHO and titled_body(context.rpartition(" › ")[2], query) is not None:
         return True
     return extract(kind, text, query) is not None

@@ -345,6 +345,17 @@ def test_who_acts_on_an_article_item_is_read_from_the_article_title(tmp_path):
     assert "Trách nhiệm của Bộ Xây dựng … " in answer.text  # the title is quoted with the item
 
 
+def test_bodies_listed_after_gom_and_past_a_semicolon_are_all_named(tmp_path):
+    """"Hội đồng … gồm Sở A, Sở B; Ban C; đại diện …": the bodies after "gồm" and the one past ";" are named,
+    the words that follow them are not."""
+    assistant = _law_assistant_with(tmp_path, "Điều 7. Hội đồng thẩm định phương án trồng cây\n\nHội đồng thẩm "
+                                    "định phương án trồng cây gồm Sở Xây dựng, Sở Tài chính; Ban Quản lý rừng phòng hộ; "
+                                    "đại diện cộng đồng dân cư nơi trồng cây.")
+    answer = assistant.ask("Hội đồng thẩm định phương án trồng cây gồm những cơ quan nào?")
+    assert answer.short == "Sở Xây dựng, Sở Tài chính, Ban Quản lý rừng phòng hộ", answer.text
+    assert "Sở Tài chính; Ban Quản lý rừng phòng hộ”" in answer.text  # quoted to the last body named
+
+
 def test_list_answer_gives_the_items_with_their_lead_in(law_assistant):
     answer = law_assistant.ask("Hồ sơ đề nghị chặt hạ cây gồm những gì?")
     assert answer.answer_type == "list" and not answer.abstained
