@@ -262,9 +262,19 @@ _ACTOR_TITLE = re.compile(r"^(?:trach nhiem|nhiem vu|quyen han|tham quyen)\b[^,]
 
 
 def titled_body(title: str, query: Query) -> Extract | None:
-    """The body an article's title makes responsible for its items ("Trách nhiệm của Bộ Nội vụ" → "Bộ Nội vụ")."""
+    """The body an article's title makes responsible for its items ("Trách nhiệm của Bộ Nội vụ" → "Bộ Nội vụ").
+
+    Whoever the title names is the actor, capitalised or not ("Trách nhiệm của tổ chức xã hội").
+    """
     head = _ACTOR_TITLE.match(fold(title))
-    return body(title[head.end():], query) if head else None
+    if head is None:
+        return None
+    name = title[head.end():]
+    stop = _BODY_STOP.search(name)
+    name = name[:stop.start() if stop else len(name)].rstrip(" ,;.:")
+    if len(name) < 3 or fold(name) in fold(query.text):
+        return None
+    return Extract(head.end(), head.end() + len(name), name)
 
 
 def has_type(kind: AnswerType, text: str, query: Query, context: str = "") -> bool:

@@ -339,10 +339,13 @@ def test_who_acts_on_an_article_item_is_read_from_the_article_title(tmp_path):
     """"Điều 7. Trách nhiệm của Bộ Xây dựng … 2. Biên soạn tài liệu …": the item names no one, the title does."""
     assistant = _law_assistant_with(tmp_path, "Điều 7. Trách nhiệm của Bộ Xây dựng\n\n1. Hướng dẫn các địa phương "
                                     "lập danh mục cây cần bảo tồn.\n\n2. Biên soạn tài liệu hướng dẫn chăm sóc cây "
-                                    "cổ thụ cho công chức.")
+                                    "cổ thụ cho công chức.\n\nĐiều 8. Trách nhiệm của hội nghề nghiệp về cây cảnh\n\n"
+                                    "1. Vận động hội viên góp giống cây quý cho vườn ươm.")
     answer = assistant.ask("Cơ quan nào biên soạn tài liệu hướng dẫn chăm sóc cây cổ thụ?")
     assert not answer.abstained and answer.short == "Bộ Xây dựng", answer.text
     assert "Trách nhiệm của Bộ Xây dựng … " in answer.text  # the title is quoted with the item
+    lower_case = assistant.ask("Tổ chức nào vận động hội viên góp giống cây quý cho vườn ươm?")
+    assert lower_case.short == "hội nghề nghiệp", lower_case.text  # "… về cây cảnh" is what it is responsible for
 
 
 def test_bodies_listed_after_gom_and_past_a_semicolon_are_all_named(tmp_path):
