@@ -23,13 +23,14 @@ from corpus.figures import (
     numbers,
     unit_agrees,
 )
-from corpus.text import STOPWORDS, content_terms, fold, iter_tokens
+from corpus.text import STOPWORDS, content_terms, fold, is_stopword, iter_tokens
 from qa.query import AnswerType, Query
 
 # Head words of bodies and office holders ("Bộ Công an", "Ủy ban nhân dân cấp tỉnh", "Chủ tịch nước").
 _BODY_HEADS = (
     r"Bộ trưởng|Bộ|Ủy ban|Uỷ ban|UBND|HĐND|Hội đồng|Chính phủ|Thủ tướng|Quốc hội|Tòa án|Toà án|Viện kiểm sát|"
-    r"Sở|Cục|Tổng cục|Văn phòng|Thường trực|Ban|Mặt trận|Cơ quan|Người đứng đầu|Chủ tịch|Công an|Thanh tra|"
+    r"Sở|Cục|Tổng cục|Văn phòng|Thường trực|Ban|Mặt trận|Cơ quan|Người đứng đầu|Chủ tịch|Chánh án|Viện trưởng|"
+    r"Thủ trưởng|Công an|Thanh tra|"
     r"Kiểm toán|Ngân hàng|Đoàn|Hội|Tổ chức|Trung tâm|Cảnh sát|Bộ đội|Quân đội|Người|Cá nhân|Doanh nghiệp|"
     r"Chủ đầu tư|Chủ|Tổ|Đơn vị|Cơ sở|Nhà nước|Thành ủy|Tỉnh ủy|Đảng"
 )
@@ -40,7 +41,7 @@ _BODY_STOP = re.compile(
     r"tổ chức thực hiện|tổ chức|quyết định|ban hành|quy định|hướng dẫn|giám sát|kiểm tra|"
     r"cấp(?! (?:tỉnh|huyện|xã|trung ương|thành phố|quận|cơ sở|bộ|có thẩm quyền))|là|được|phải|"
     r"và các|theo|trong|tại|về|để|thuộc|của|với|khi|nếu|trừ|đối với|giúp|tham gia|chỉ đạo|triển khai|"
-    r"nghiên cứu|xây dựng|trình|báo cáo|kêu gọi|thông qua|gồm|bao gồm)\b")
+    r"nghiên cứu|xây dựng|trình|báo cáo|kêu gọi|thông qua|gồm|bao gồm|thì)\b")
 _PLURAL = re.compile(r"\b(?:nhung|cac|bodies|agencies|authorities|organi[sz]ations|offices|ministries)\b")
 _NEGATION = re.compile(r"\b(?:khong duoc|nghiem cam|cam|khong phai|khong co|khong ap dung|khong the|chua)\b")
 # A unit title that forbids its items: "Các hành vi bị nghiêm cấm", "Những việc không được làm".
@@ -144,14 +145,19 @@ def body(text: str, query: Query) -> Extract | None:
     """
     candidates = []
     pos = 0
+    predicate = _predicate(query)
     while (m := _BODY.search(text, pos)) is not None:
-        name = m.group()
-        stop = _BODY_STOP.search(name)
-        if stop:
-            name = name[:stop.start()]
-        pos = m.start() + max(len(name), 1)  # a name after the predicate is read on its own
+        # the name stops at a verb, even one cut off by the name's length limit ("… Hồ Chí Minh chủ trì"),
+        # or where the question's own predicate starts ("Cơ quan nào dự báo …": "Bộ Công Thương dự báo …")
+        stop = _BODY_STOP.search(text, m.start(), min(len(text), m.end() + 20))
+        cut = stop.start() if stop and stop.start() < m.end() else m.end()
+        said = fold(text[m.start():cut]).find(predicate) if predicate else -1
+        name = text[m.start():m.start() + said if said > 0 else cut]
+        document = _DOCUMENT_NAME.match(name)
+        # a name after the predicate, or after the law's own name, is read on its own
+        pos = m.start() + (document.end() if document else max(len(name), 1))
         name = name.rstrip(" ,;.:")
-        if len(name) < 3:
+        if len(name) < 3 or document:
             continue
         # A body the question already names is the subject asked about, not the answer.
         if fold(name) in fold(query.text):
@@ -164,6 +170,22 @@ def body(text: str, query: Query) -> Extract | None:
         return Extract(candidates[0][0], candidates[-1][1], ", ".join(names))
     a, b, name = candidates[0]
     return Extract(a, b, name)
+
+
+# A law naming itself ("Bộ luật này", "Luật này") is no body.
+_DOCUMENT_NAME = re.compile(r"(?:Bộ luật|Luật)(?:\s+này)?\b")
+# What a who-question asks about: "ai", "cơ quan nào", "những tổ chức nào", "bộ nào" …
+_WHO_SLOT = re.compile(r"\b(?:ai|(?:co quan|to chuc|bo|nguoi|cap|don vi|chu the|ca nhan|luc luong)"
+                       r"(?: nha nuoc)? nao)\s+")
+
+
+def _predicate(query: Query) -> str:
+    """The first two words after a who-question's slot, folded (" du bao" in "Cơ quan nào dự báo …"), or ""."""
+    m = _WHO_SLOT.search(query.folded)
+    words = re.findall(r"[^\W\d_]+", query.text[m.end():])[:2] if m else []
+    if len(words) < 2 or any(is_stopword(w, query.has_diacritics) for w in words):
+        return ""
+    return fold(" " + " ".join(words))
 
 
 def names_end(text: str, end: int) -> int:
