@@ -41,7 +41,8 @@ _BODY_STOP = re.compile(
     r"tổ chức thực hiện|tổ chức|quyết định|ban hành|quy định|hướng dẫn|giám sát|kiểm tra|"
     r"cấp(?! (?:tỉnh|huyện|xã|trung ương|thành phố|quận|cơ sở|bộ|có thẩm quyền))|là|được|phải|"
     r"và các|theo|trong|tại|về|để|thuộc|của|với|khi|nếu|trừ|đối với|giúp|tham gia|chỉ đạo|triển khai|"
-    r"nghiên cứu|xây dựng|trình|báo cáo|kêu gọi|thông qua|gồm|bao gồm|thì)\b")
+    r"nghiên cứu|xây dựng|trình|báo cáo|kêu gọi|thông qua|gồm|bao gồm|thì|"
+    r"(?:và )?(?:Nghị quyết|Nghị định|Quyết định|Chỉ thị|Kết luận|Thông tư|Kế hoạch|Chương trình) số)\b")
 _PLURAL = re.compile(r"\b(?:nhung|cac|bodies|agencies|authorities|organi[sz]ations|offices|ministries)\b")
 _NEGATION = re.compile(r"\b(?:khong duoc|nghiem cam|cam|khong phai|khong co|khong ap dung|khong the|chua)\b")
 # A unit title that forbids its items: "Các hành vi bị nghiêm cấm", "Những việc không được làm".
