@@ -22,7 +22,7 @@ from corpus.structure import UnitKind, citation_path
 from corpus.targets import Target, TargetValue
 from corpus.text import content_terms, fold, has_diacritics, is_stopword
 from index.store import Index
-from qa.extract import Extract, enumeration, extract, inline_list, names_end, titled_body, yes_no
+from qa.extract import Extract, enumeration, extract, inline_list, listed_after, names_end, titled_body, yes_no
 from qa.locate import Located, Locator, covered_years, plan_year
 from qa.parts import split_question
 from qa.query import AnswerType, Query, is_english
@@ -207,7 +207,11 @@ class Answerer:
             if pick is not None:
                 return s.hits, pick, s.answerable, ""
             reasons.append(reason or Refusal.NOT_STATED)
-        if first is not None:
+        if first is not None:  # no candidate lists with a lead-in: names listed right after the question's words
+            found = first.extract or listed_after(first.cand.text, query)
+            if found is not None and first.extract is None:
+                first = replace(first, extract=replace(found, start=found.start + first.cand.start,
+                                                       end=found.end + first.cand.start))
             return s.hits, first, s.answerable, ""
         return s.hits, None, s.answerable, reasons[0] if reasons else Refusal.GATE
 

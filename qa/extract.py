@@ -237,6 +237,29 @@ def inline_list(text: str) -> Extract | None:
     return Extract(lead.end(), lead.end() + len(items), items)
 
 
+# A run of at least three short names: "Hòa Lạc, Sơn Tây, Sóc Sơn", "Chương Mỹ, Quốc Oai và Thạch Thất".
+_NAME = r"[^\W\d_][^,;:.()\n]{0,50}?"
+_NAME_RUN = re.compile(rf"{_NAME}(?:,\s+{_NAME})+(?:,\s+|\s+và\s+){_NAME}(?=\s*(?:[;.:()\n]|$))")
+_MAX_NAME_WORDS = 5
+
+
+def listed_after(text: str, query: Query) -> Extract | None:
+    """The names a sentence lists right after a word of the question, with no lead-in.
+
+    "… quy hoạch phân khu các đô thị vệ tinh Hòa Lạc, Sơn Tây, Sóc Sơn" answers "những đô thị vệ tinh nào".
+    """
+    wanted = {t for t in query.terms if "_" not in t}
+    ends = [end for tok, _, end in iter_tokens(text) if tok in wanted and tok not in STOPWORDS]
+    for end in reversed(ends):  # the question word nearest the names
+        m = _NAME_RUN.match(text, end + 1)
+        if m is None:
+            continue
+        names = [n.strip() for part in m.group().split(",") for n in re.split(r"\s+và\s+", part)]
+        if len(names) >= 3 and all(0 < len(n.split()) <= _MAX_NAME_WORDS for n in names):
+            return Extract(m.start(), m.end(), ", ".join(names))
+    return None
+
+
 def yes_no(text: str, query: Query, heading: str = "") -> Extract | None:
     """"Có" or "Không" when the sentence decides the question, else None (quote it without a verdict).
 

@@ -746,6 +746,13 @@ def test_what_a_unit_sets_out_is_the_unit_itself(law_assistant):
     assert not law_assistant.query("Điều 3 quy định thời hạn giấy phép là bao lâu?").about_unit_only
 
 
+def test_names_listed_right_after_the_question_words_are_the_list_answer(tmp_path):
+    """"Những thôn nào …" against "… tại các thôn An Bình, Phú Mỹ và Tân Lập": the names, with no lead-in."""
+    assistant = _plan_assistant(tmp_path, "Xây mới nhà văn hóa tại các thôn An Bình, Phú Mỹ và Tân Lập.")
+    answer = assistant.ask("Những thôn nào được xây mới nhà văn hóa năm 2030?")
+    assert answer.short == "An Bình, Phú Mỹ, Tân Lập", answer.text
+
+
 def test_a_rate_asked_is_not_answered_by_another_things_rate(tmp_path):
     """"Tỷ lệ hộ dùng nước sạch" asked of a plan that sets the rate of trained workers and growth only: refused,
     however the question is typed; the rates it does set are still answered, with other words for the same thing."""
