@@ -121,9 +121,18 @@ def quantity(text: str, query: Query, durations: bool = False) -> Extract | None
     return Extract(best.start, best.end, best.text, best.text)
 
 
+# A span of years ("giai đoạn 2021-2030", "2026 - 2030"), for a question that asks which period.
+_PERIOD = re.compile(r"(?:\b[Gg]iai đoạn\s+)?\b(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}\b")
+_PERIOD_ASKED = re.compile(r"\b(?:(?:giai doan|thoi ky|nhiem ky) nao|(?:which|what) (?:period|term))\b")
+
+
 def date(text: str, query: Query) -> Extract | None:
-    """A date, month or year ("ngày 01 tháng 01 năm 2021", "tháng 5/2024", "năm 2025")."""
-    spans = dates(text)
+    """A date, month or year ("ngày 01 tháng 01 năm 2021", "tháng 5/2024", "năm 2025").
+
+    A question asking for a period ("giai đoạn nào") gets one ("giai đoạn 2021-2030") when the text has it.
+    """
+    spans = [m.span() for m in _PERIOD.finditer(text)] if _PERIOD_ASKED.search(query.folded) else []
+    spans = spans or dates(text)
     if not spans:
         codes = [m.span() for m in DOCUMENT_NUMBER.finditer(text)]  # the 2018 of "35/2018/QH14" is no date
         years = [m.span() for m in re.finditer(r"\bnăm\s+(?:19|20)\d{2}\b|\b(?:19|20)\d{2}\b", text)

@@ -753,6 +753,15 @@ def test_names_listed_right_after_the_question_words_are_the_list_answer(tmp_pat
     assert answer.short == "An Bình, Phú Mỹ, Tân Lập", answer.text
 
 
+def test_a_question_asking_which_period_gets_the_span_of_years(tmp_path):
+    """"… giai đoạn nào" gets "giai đoạn 2026-2035", not the decision's date or one year of the span."""
+    assistant = _plan_assistant(tmp_path, "Triển khai Đề án phát triển du lịch cộng đồng giai đoạn 2026-2035 theo "
+                                          "Quyết định số 12/QĐ-UBND ngày 05/3/2029.")
+    assert assistant.ask("Đề án phát triển du lịch cộng đồng áp dụng cho giai đoạn nào?").short == \
+        "giai đoạn 2026-2035"
+    assert assistant.ask("Quyết định về Đề án phát triển du lịch cộng đồng ban hành ngày nào?").short == "05/3/2029"
+
+
 def test_a_rate_asked_is_not_answered_by_another_things_rate(tmp_path):
     """"Tỷ lệ hộ dùng nước sạch" asked of a plan that sets the rate of trained workers and growth only: refused,
     however the question is typed; the rates it does set are still answered, with other words for the same thing."""
