@@ -23,7 +23,7 @@ from corpus.figures import (
     numbers,
     unit_agrees,
 )
-from corpus.text import STOPWORDS, content_terms, fold, is_stopword, iter_tokens
+from corpus.text import STOPWORDS, content_terms, fold, fold_question, is_stopword, iter_tokens
 from qa.query import AnswerType, Query
 
 # Head words of bodies and office holders ("Bộ Công an", "Ủy ban nhân dân cấp tỉnh", "Chủ tịch nước").
@@ -41,7 +41,7 @@ _BODY_STOP = re.compile(
     r"tổ chức thực hiện|tổ chức|quyết định|ban hành|quy định|hướng dẫn|giám sát|kiểm tra|"
     r"cấp(?! (?:tỉnh|huyện|xã|trung ương|thành phố|quận|cơ sở|bộ|có thẩm quyền))|là|được|phải|"
     r"và các|theo|trong|tại|về|để|thuộc|của|với|khi|nếu|trừ|đối với|giúp|tham gia|chỉ đạo|triển khai|"
-    r"nghiên cứu|xây dựng|trình|báo cáo|kêu gọi|thông qua|gồm|bao gồm|thì|"
+    r"nghiên cứu|xây dựng|trình|báo cáo|kêu gọi|thông qua|gồm|bao gồm|thì|nơi|"
     r"(?:và )?(?:Nghị quyết|Nghị định|Quyết định|Chỉ thị|Kết luận|Thông tư|Kế hoạch|Chương trình) số)\b")
 _PLURAL = re.compile(r"\b(?:nhung|cac|bodies|agencies|authorities|organi[sz]ations|offices|ministries)\b")
 _NEGATION = re.compile(r"\b(?:khong duoc|nghiem cam|cam|khong phai|khong co|khong ap dung|khong the|chua)\b")
@@ -118,7 +118,19 @@ def quantity(text: str, query: Query, durations: bool = False) -> Extract | None
     # A figure the question itself gives ("dưới 3%") is not the answer unless it is the only one.
     fresh = [f for f in found if not set(f.numbers) <= asked_numbers] or found
     best = _nearest(_described(fresh, every, text, query), _anchors(text, query))
-    return Extract(best.start, best.end, best.text, best.text)
+    end = best.end if best.unit else _counted_end(text, best.end, query)
+    return Extract(best.start, end, text[best.start:end], text[best.start:end])
+
+
+def _counted_end(text: str, end: int, query: Query) -> int:
+    """Where a bare number ends with the noun the question counts: "mấy thẩm phán" → "03 Thẩm phán"."""
+    asked = re.search(r"\b(?:bao nhieu|mayq|how many)\s+([a-z]+(?: [a-z]+){0,3})", fold_question(query.text))
+    for word in asked.group(1).split() if asked else []:
+        m = re.match(r"\s+([^\W\d_]+)", text[end:])
+        if m is None or fold(m.group(1)) != word:
+            break
+        end += m.end()
+    return end
 
 
 # A span of years ("giai đoạn 2021-2030", "2026 - 2030"), for a question that asks which period.

@@ -359,23 +359,28 @@ def test_bodies_listed_after_gom_and_past_a_semicolon_are_all_named(tmp_path):
     assert "Sở Tài chính; Ban Quản lý rừng phòng hộ”" in answer.text  # quoted to the last body named
 
 
-def test_who_answers_name_the_body_alone(tmp_path):
+def test_short_answers_name_the_body_alone_and_the_noun_counted(tmp_path):
     """The body's name stops where the predicate starts, even past the name's length limit, and before another
-    document ("… và Nghị quyết số …"); an office holder ("Chánh án …") is named as such; the law naming itself
-    ("Bộ luật này") is no body."""
+    document ("… và Nghị quyết số …") or at "nơi"; an office holder ("Chánh án …") is named as such; the law naming
+    itself ("Bộ luật này") is no body."""
     assistant = _law_assistant_with(tmp_path, "Điều 7. Tổ chức thực hiện\n\n"
                                     "1. Hội Người cao tuổi tỉnh Thử Nghiệm Mới chủ trì ngày hội trồng cây.\n\n"
                                     "2. Hằng năm, Sở Công Thương dự báo nhu cầu cây giống.\n\n"
                                     "3. Chánh án Tòa án cấp tỉnh giải quyết khiếu nại về việc chặt hạ cây.\n\n"
                                     "4. Trường hợp có tranh chấp về người chăm sóc cây quy định tại Điều 3 của Bộ luật "
                                     "này thì Tòa án chỉ định người chăm sóc cây.\n\n5. Triển khai Kết luận số 12-KL/TU "
-                                    "của Tỉnh ủy và Nghị quyết số 05/NQ-HĐND về phát triển cây xanh.")
+                                    "của Tỉnh ủy và Nghị quyết số 05/NQ-HĐND về phát triển cây xanh.\n\n6. Người phát "
+                                    "hiện cây đổ phải báo ngay cho Ủy ban nhân dân cấp xã nơi có cây.\n\n7. Tổ kiểm tra "
+                                    "cây xanh gồm 03 Kiểm lâm viên, do Sở Công Thương thành lập.")
     for question, body in (("Tổ chức nào chủ trì ngày hội trồng cây?", "Hội Người cao tuổi tỉnh Thử Nghiệm Mới"),
                            ("Hằng năm, cơ quan nào dự báo nhu cầu cây giống?", "Sở Công Thương"),
                            ("Ai giải quyết khiếu nại về việc chặt hạ cây?", "Chánh án Tòa án cấp tỉnh"),
                            ("Ai chỉ định người chăm sóc cây khi có tranh chấp về người chăm sóc?", "Tòa án"),
-                           ("Kết luận số 12-KL/TU là của cơ quan nào?", "Tỉnh ủy")):
+                           ("Kết luận số 12-KL/TU là của cơ quan nào?", "Tỉnh ủy"),
+                           ("Người phát hiện cây đổ phải báo cho cơ quan nào?", "Ủy ban nhân dân cấp xã")):
         assert assistant.ask(question).short == body, question
+    # a bare number is shown with the noun the question counts
+    assert assistant.ask("Tổ kiểm tra cây xanh gồm mấy kiểm lâm viên?").short == "03 Kiểm lâm viên"
 
 
 def test_list_answer_gives_the_items_with_their_lead_in(law_assistant):
