@@ -22,7 +22,7 @@ from corpus.structure import UnitKind, citation_path
 from corpus.targets import Target, TargetValue
 from corpus.text import content_terms, fold, has_diacritics, is_stopword
 from index.store import Index
-from qa.extract import Extract, enumeration, extract, inline_list, listed_after, names_end, titled_body, yes_no
+from qa.extract import Extract, body, enumeration, extract, inline_list, listed_after, names_end, titled_body, yes_no
 from qa.locate import Located, Locator, covered_years, plan_year
 from qa.parts import split_question
 from qa.query import AnswerType, Query, is_english
@@ -208,7 +208,7 @@ class Answerer:
                 return s.hits, pick, s.answerable, ""
             reasons.append(reason or Refusal.NOT_STATED)
         if first is not None:  # no candidate lists with a lead-in: names listed right after the question's words
-            found = first.extract or listed_after(first.cand.text, query)
+            found = first.extract or listed_after(first.cand.text, query) or body(first.cand.text, query)
             if found is not None and first.extract is None:
                 first = replace(first, extract=replace(found, start=found.start + first.cand.start,
                                                        end=found.end + first.cand.start))
@@ -353,9 +353,8 @@ class Answerer:
         cand, found = pick.cand, pick.extract
         chunk = cand.chunk
         citation = self.locator.citation_of(chunk, cand.start, cand.end)
-        # a list is quoted to its last item, which may lie past the sentence
-        listed = found is not None and (query.answer_type is AnswerType.LIST or found.end > cand.end)
-        quote = chunk.text[cand.start:found.end if found is not None and listed else cand.end].strip()
+        # the sentence, or up to the last item of a list that runs past it
+        quote = chunk.text[cand.start:max(cand.end, found.end) if found is not None else cand.end].strip()
         if pick.target is not None:  # an appendix item is quoted whole: its label tells which value it is
             quote = chunk.text.strip()
         elif found is not None and found.start < cand.start:  # found in the item's lead-in: quote both

@@ -187,6 +187,9 @@ def body(text: str, query: Query) -> Extract | None:
         candidates.append((m.start(), m.start() + len(name), name))
     if not candidates:
         return None
+    said = fold(text).find(predicate) if predicate else -1
+    if said > 0:  # those named before the predicate are its subject: "A, B có thẩm quyền kháng nghị … của C"
+        candidates = [c for c in candidates if c[0] < said] or candidates
     if _PLURAL.search(query.folded) and len(candidates) > 1:
         names = list(dict.fromkeys(n for _, _, n in candidates))
         return Extract(candidates[0][0], candidates[-1][1], ", ".join(names))
@@ -201,13 +204,18 @@ _WHO_SLOT = re.compile(r"\b(?:ai|(?:co quan|to chuc|bo|nguoi|cap|don vi|chu the|
                        r"(?: nha nuoc)? nao)\s+")
 
 
+_AUXILIARIES = frozenset("có được phải đã sẽ co duoc phai da se".split())
+
+
 def _predicate(query: Query) -> str:
     """The first two words after a who-question's slot, folded (" du bao" in "Cơ quan nào dự báo …"), or ""."""
     m = _WHO_SLOT.search(query.folded)
-    words = re.findall(r"[^\W\d_]+", query.text[m.end():])[:2] if m else []
-    if len(words) < 2 or any(is_stopword(w, query.has_diacritics) for w in words):
+    words = re.findall(r"[^\W\d_]+", query.text[m.end():]) if m else []
+    while words and words[0].lower() in _AUXILIARIES:  # "ai có thẩm quyền …": the predicate is "thẩm quyền"
+        words.pop(0)
+    if len(words) < 2 or any(is_stopword(w, query.has_diacritics) for w in words[:2]):
         return ""
-    return fold(" " + " ".join(words))
+    return fold(" " + " ".join(words[:2]))
 
 
 def names_end(text: str, end: int) -> int:

@@ -371,7 +371,9 @@ def test_short_answers_name_the_body_alone_and_the_noun_counted(tmp_path):
                                     "này thì Tòa án chỉ định người chăm sóc cây.\n\n5. Triển khai Kết luận số 12-KL/TU "
                                     "của Tỉnh ủy và Nghị quyết số 05/NQ-HĐND về phát triển cây xanh.\n\n6. Người phát "
                                     "hiện cây đổ phải báo ngay cho Ủy ban nhân dân cấp xã nơi có cây.\n\n7. Tổ kiểm tra "
-                                    "cây xanh gồm 03 Kiểm lâm viên, do Sở Công Thương thành lập.")
+                                    "cây xanh gồm 03 Kiểm lâm viên, do Sở Công Thương thành lập.\n\n8. Chánh án Tòa "
+                                    "án cấp tỉnh, Viện trưởng Viện kiểm sát cấp tỉnh có thẩm quyền kháng nghị quyết "
+                                    "định xử phạt của Tòa án cấp huyện về chặt hạ cây.")
     for question, body in (("Tổ chức nào chủ trì ngày hội trồng cây?", "Hội Người cao tuổi tỉnh Thử Nghiệm Mới"),
                            ("Hằng năm, cơ quan nào dự báo nhu cầu cây giống?", "Sở Công Thương"),
                            ("Ai giải quyết khiếu nại về việc chặt hạ cây?", "Chánh án Tòa án cấp tỉnh"),
@@ -379,6 +381,9 @@ def test_short_answers_name_the_body_alone_and_the_noun_counted(tmp_path):
                            ("Kết luận số 12-KL/TU là của cơ quan nào?", "Tỉnh ủy"),
                            ("Người phát hiện cây đổ phải báo cho cơ quan nào?", "Ủy ban nhân dân cấp xã")):
         assert assistant.ask(question).short == body, question
+    # "những ai": every subject of the predicate, not the court named after it
+    plural = assistant.ask("Những ai có thẩm quyền kháng nghị quyết định xử phạt về chặt hạ cây?")
+    assert plural.short == "Chánh án Tòa án cấp tỉnh, Viện trưởng Viện kiểm sát cấp tỉnh", plural.text
     # a bare number is shown with the noun the question counts
     assert assistant.ask("Tổ kiểm tra cây xanh gồm mấy kiểm lâm viên?").short == "03 Kiểm lâm viên"
 
