@@ -207,11 +207,12 @@ class Answerer:
             if pick is not None:
                 return s.hits, pick, s.answerable, ""
             reasons.append(reason or Refusal.NOT_STATED)
-        if first is not None:  # no candidate lists with a lead-in: names listed right after the question's words
-            found = first.extract or listed_after(first.cand.text, query) or body(first.cand.text, query)
-            if found is not None and first.extract is None:
-                first = replace(first, extract=replace(found, start=found.start + first.cand.start,
-                                                       end=found.end + first.cand.start))
+        if first is not None:
+            if first.extract is None:  # no candidate lists under a lead-in: the names the sentence lists or bodies
+                found = listed_after(first.cand.text, query) or body(first.cand.text, query)
+                if found is not None:
+                    first = replace(first, extract=replace(found, start=found.start + first.cand.start,
+                                                           end=found.end + first.cand.start))
             return s.hits, first, s.answerable, ""
         return s.hits, None, s.answerable, reasons[0] if reasons else Refusal.GATE
 

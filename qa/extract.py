@@ -160,6 +160,14 @@ def date(text: str, query: Query) -> Extract | None:
     return Extract(a, b, text[a:b], text[a:b])
 
 
+# A law naming itself ("Bộ luật này", "Luật này") is no body.
+_DOCUMENT_NAME = re.compile(r"(?:Bộ luật|Luật)(?:\s+này)?\b")
+# What a who-question asks about ("ai", "cơ quan nào", "bộ nào" …), and the auxiliaries before its predicate.
+_WHO_SLOT = re.compile(r"\b(?:ai|(?:co quan|to chuc|bo|nguoi|cap|don vi|chu the|ca nhan|luc luong)"
+                       r"(?: nha nuoc)? nao)\s+")
+_AUXILIARIES = frozenset("có được phải đã sẽ co duoc phai da se".split())
+
+
 def body(text: str, query: Query) -> Extract | None:
     """The person or body a sentence names as doing what is asked ("Bộ Công an", "UBND Thành phố").
 
@@ -195,16 +203,6 @@ def body(text: str, query: Query) -> Extract | None:
         return Extract(candidates[0][0], candidates[-1][1], ", ".join(names))
     a, b, name = candidates[0]
     return Extract(a, b, name)
-
-
-# A law naming itself ("Bộ luật này", "Luật này") is no body.
-_DOCUMENT_NAME = re.compile(r"(?:Bộ luật|Luật)(?:\s+này)?\b")
-# What a who-question asks about: "ai", "cơ quan nào", "những tổ chức nào", "bộ nào" …
-_WHO_SLOT = re.compile(r"\b(?:ai|(?:co quan|to chuc|bo|nguoi|cap|don vi|chu the|ca nhan|luc luong)"
-                       r"(?: nha nuoc)? nao)\s+")
-
-
-_AUXILIARIES = frozenset("có được phải đã sẽ co duoc phai da se".split())
 
 
 def _predicate(query: Query) -> str:
