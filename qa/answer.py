@@ -22,7 +22,18 @@ from corpus.structure import UnitKind, citation_path
 from corpus.targets import Target, TargetValue
 from corpus.text import content_terms, fold, has_diacritics, is_stopword
 from index.store import Index
-from qa.extract import Extract, body, enumeration, extract, inline_list, listed_after, names_end, titled_body, yes_no
+from qa.extract import (
+    Extract,
+    body,
+    enumeration,
+    extract,
+    inline_list,
+    listed_after,
+    names_end,
+    relative_time,
+    titled_body,
+    yes_no,
+)
 from qa.locate import Located, Locator, covered_years, plan_year
 from qa.parts import split_question
 from qa.query import AnswerType, Query, is_english
@@ -206,6 +217,13 @@ class Answerer:
                 continue
             if pick is not None:
                 return s.hits, pick, s.answerable, ""
+            if not reason and first is None and query.answer_type is AnswerType.DATE:
+                # "có hiệu lực kể từ thời điểm đăng ký": a time told by an event, when no candidate has a date
+                cand = s.candidates[i]
+                found = relative_time(cand.text)
+                if found is not None:
+                    first = _Pick(cand, float(s.probs[i]), replace(found, start=found.start + cand.start,
+                                                                   end=found.end + cand.start), None)
             reasons.append(reason or Refusal.NOT_STATED)
         if first is not None:
             if first.extract is None:  # no candidate lists under a lead-in: the names the sentence lists or bodies

@@ -160,6 +160,17 @@ def date(text: str, query: Query) -> Extract | None:
     return Extract(a, b, text[a:b], text[a:b])
 
 
+# A time told by an event: "kể từ ngày ký", "kể từ thời điểm đăng ký", "sau khi có quyết định …".
+_RELATIVE_TIME = re.compile(r"(?:\b[Kk]ể\s+)?\b(?:[Tt]ừ|[Ss]au|[Tt]rước)\s+(?:ngày|thời điểm|khi)\s+"
+                            r"[^\W\d][^,.;:()\n]{1,60}")
+
+
+def relative_time(text: str) -> Extract | None:
+    """A time the sentence tells by an event rather than a date ("kể từ thời điểm đăng ký …"), or None."""
+    m = _RELATIVE_TIME.search(text)
+    return Extract(m.start(), m.end(), m.group().strip()) if m else None
+
+
 # A law naming itself ("Bộ luật này", "Luật này") is no body.
 _DOCUMENT_NAME = re.compile(r"(?:Bộ luật|Luật)(?:\s+này)?\b")
 # What a who-question asks about ("ai", "cơ quan nào", "bộ nào" …), and the auxiliaries before its predicate.

@@ -348,6 +348,14 @@ def test_who_acts_on_an_article_item_is_read_from_the_article_title(tmp_path):
     assert lower_case.short == "hội nghề nghiệp", lower_case.text  # "… về cây cảnh" is what it is responsible for
 
 
+def test_a_time_told_by_an_event_answers_when_no_date_is_written(tmp_path):
+    """"… có hiệu lực kể từ thời điểm cơ quan cấp phép ký": a when-question gets that, not a refusal."""
+    assistant = _law_assistant_with(tmp_path, "Điều 7. Hiệu lực của giấy phép trồng cây\n\nGiấy phép trồng cây trên "
+                                    "vỉa hè có hiệu lực kể từ thời điểm cơ quan cấp phép ký.")
+    answer = assistant.ask("Giấy phép trồng cây trên vỉa hè có hiệu lực từ thời điểm nào?")
+    assert not answer.abstained and answer.short == "kể từ thời điểm cơ quan cấp phép ký", answer.text
+
+
 def test_bodies_listed_after_gom_and_past_a_semicolon_are_all_named(tmp_path):
     """"Hội đồng … gồm Sở A, Sở B; Ban C; đại diện …": the bodies after "gồm" and the one past ";" are named,
     the words that follow them are not."""
