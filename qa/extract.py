@@ -62,10 +62,22 @@ class Extract:
     figure: str = ""
 
 
+# "lâu", "giờ" are stop words only inside "bao lâu", "bao giờ"; elsewhere they say what is asked about
+# ("giống cây trồng lâu năm", "24 giờ").
+_BAO = re.compile(r"\bbao (?:lau|gio)\b")
+_OWN_WORDS = ("lau", "gio")
+
+
+def _wanted(query: Query) -> set[str]:
+    """The question's content words, folded."""
+    rest = _BAO.sub(" ", query.folded).split()
+    return {t for t in query.terms if "_" not in t and t not in STOPWORDS} | {w for w in _OWN_WORDS if w in rest}
+
+
 def _anchors(text: str, query: Query) -> list[int]:
     """Positions of the question's content words in ``text``."""
-    wanted = {t for t in query.terms if "_" not in t}
-    return [s for tok, s, _ in iter_tokens(text) if tok in wanted and tok not in STOPWORDS]
+    wanted = _wanted(query)
+    return [s for tok, s, _ in iter_tokens(text) if tok in wanted]
 
 
 def _nearest(items: list[Figure], anchors: list[int]) -> Figure:
@@ -77,7 +89,7 @@ def _nearest(items: list[Figure], anchors: list[int]) -> Figure:
 
 # Where a figure's own noun phrase ends: punctuation, a connective, or the shared predicate of
 # a coordination ("100% hồ sơ … cấp Thành phố, … và 70% hồ sơ … cấp xã | được xử lý …").
-_TAIL_END = re.compile(r"[,;:.()\n]|\s(?:trong đó|và|hoặc|với|được|đạt|phải|là)\s")
+_TAIL_END = re.compile(r"[,;:.()\n]|\s(?:trong đó|và|hoặc|(?<!đối )với|được|đạt|phải|là)\s")
 
 
 def _described(items: list[Figure], every: list[Figure], text: str, query: Query) -> list[Figure]:
@@ -97,7 +109,7 @@ def _described(items: list[Figure], every: list[Figure], text: str, query: Query
     if asks_count(query.text):  # "how many": not a rate or a sum of money
         items = [f for f in items if f.unit != "%" and not is_money(f)] or items
     unit_words = {t for f in items for t, _, _ in iter_tokens(f.unit)} | {t for u in units for t in u.split()}
-    wanted = {t for t in query.terms if "_" not in t} - STOPWORDS - unit_words - {"nam"}
+    wanted = _wanted(query) - unit_words - {"nam"}
     starts = sorted(f.start for f in every)
     scores = []
     for f in items:
@@ -105,7 +117,32 @@ def _described(items: list[Figure], every: list[Figure], text: str, query: Query
         stop = min([end.start() if end else len(text), *(s for s in starts if s >= f.end)])
         scores.append(len({tok for tok, _, _ in iter_tokens(text[f.end:stop])} & wanted))
     top = max(scores, default=0)
-    return [f for f, n in zip(items, scores, strict=True) if n == top] if top else items
+    best = [f for f, n in zip(items, scores, strict=True) if n == top] if top else items
+    return _led(best, every, text, wanted) if len(best) > 1 else best
+
+
+# A figure stated as the value of what precedes it: "… có thời hạn là 10 năm", "Tỷ lệ …: 78,5%".
+_STATED = re.compile(r"(?:\blà|:|\bbằng)\s*$")
+
+
+def _led(items: list[Figure], every: list[Figure], text: str, wanted: set[str]) -> list[Figure]:
+    """Among figures stated in parallel, those whose own lead names more of the question.
+
+    "… giống cây trồng hằng năm có thời hạn là 10 năm, giống cây trồng lâu năm có thời hạn là 20 năm":
+    each figure's lead runs back to the figure before it, all cut to the shortest lead's length from
+    the right, so the context the sentence states once counts for none ("lâu năm" asked keeps 20 năm).
+    """
+    if not all(_STATED.search(text, 0, f.start) for f in items):
+        return items  # "40 xã đạt chuẩn …, 35 xã …": what follows a count describes it, not what precedes
+    ends = sorted(f.end for f in every)
+    leads = [[tok for tok, _, _ in iter_tokens(text[max([0, *(e for e in ends if e <= f.start)]):f.start])]
+             for f in items]
+    size = min(len(lead) for lead in leads)
+    if not size:
+        return items
+    scores = [len(set(lead[len(lead) - size:]) & wanted) for lead in leads]
+    top = max(scores)
+    return [f for f, n in zip(items, scores, strict=True) if n == top]
 
 
 def quantity(text: str, query: Query, durations: bool = False) -> Extract | None:

@@ -348,6 +348,17 @@ def test_who_acts_on_an_article_item_is_read_from_the_article_title(tmp_path):
     assert lower_case.short == "hội nghề nghiệp", lower_case.text  # "… về cây cảnh" is what it is responsible for
 
 
+def test_of_figures_stated_in_parallel_the_one_whose_own_words_match_is_the_answer(tmp_path):
+    """"X hằng năm có thời hạn là 02 năm, X lâu năm có thời hạn là 05 năm" and "… là 10 năm đối với A, 03 năm
+    đối với B": the figure is told by the words that lead it or follow it, not by the context said once."""
+    assistant = _law_assistant_with(tmp_path, "Điều 7. Thời hạn giấy phép trồng cây\n\n1. Giấy phép trồng cây "
+                                    "hằng năm trên đất công có thời hạn là 02 năm, cây lâu năm trên đất công có thời "
+                                    "hạn là 05 năm.\n\n2. Thời hạn lưu giữ hồ sơ là 10 năm đối với cây di sản, 03 "
+                                    "năm đối với cây bóng mát.")
+    assert assistant.ask("Giấy phép trồng cây lâu năm trên đất công có thời hạn bao lâu?").short == "05 năm"
+    assert assistant.ask("Hồ sơ cây bóng mát được lưu giữ trong thời hạn bao lâu?").short == "03 năm"
+
+
 def test_a_time_told_by_an_event_answers_when_no_date_is_written(tmp_path):
     """"… có hiệu lực kể từ thời điểm cơ quan cấp phép ký": a when-question gets that, not a refusal."""
     assistant = _law_assistant_with(tmp_path, "Điều 7. Hiệu lực của giấy phép trồng cây\n\nGiấy phép trồng cây trên "
