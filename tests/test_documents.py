@@ -359,6 +359,15 @@ def test_of_figures_stated_in_parallel_the_one_whose_own_words_match_is_the_answ
     assert assistant.ask("Hồ sơ cây bóng mát được lưu giữ trong thời hạn bao lâu?").short == "03 năm"
 
 
+def test_how_many_people_is_answered_by_a_count_of_people(tmp_path):
+    """"bao nhiêu người" against "… tổ chức 25 phiên giao dịch việc làm, tuyển 800 lao động": people, not
+    sessions."""
+    assistant = _plan_assistant(tmp_path, "Năm 2030 các khu công nghiệp tổ chức 25 phiên giao dịch việc làm, tuyển "
+                                          "800 lao động.")
+    answer = assistant.ask("Năm 2030 các khu công nghiệp tổ chức giao dịch việc làm tuyển bao nhiêu người?")
+    assert answer.short == "800 lao động", answer.text
+
+
 def test_a_time_told_by_an_event_answers_when_no_date_is_written(tmp_path):
     """"… có hiệu lực kể từ thời điểm cơ quan cấp phép ký": a when-question gets that, not a refusal."""
     assistant = _law_assistant_with(tmp_path, "Điều 7. Hiệu lực của giấy phép trồng cây\n\nGiấy phép trồng cây trên "
