@@ -95,7 +95,7 @@ _TAIL_END = re.compile(r"[,;:.()\n]|\s(?:trong đó|và|hoặc|(?<!đối )với
 # Nouns that count people, folded: what "bao nhiêu người" may be answered in.
 _PEOPLE = frozenset(fold(w) for w in ("người", "lao động", "khách", "học sinh", "sinh viên", "bệnh nhân",
                                       "thanh niên", "cán bộ", "công chức", "viên chức", "đại biểu", "thành viên",
-                                      "hội viên", "đoàn viên", "trẻ", "cử tri", "nhân viên", "hộ"))
+                                      "hội viên", "đoàn viên", "trẻ", "cử tri", "nhân viên"))
 _PEOPLE_ASKED = re.compile(r"\b(?:bao nhieu|mayq) nguoi\b|\bhow many people\b")
 
 
