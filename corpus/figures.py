@@ -42,6 +42,8 @@ _NUM = r"\d+(?:[.,]\d+)*"
 _FIRST_WORD = r"(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|nửa)"
 _NEXT_WORD = r"(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|mốt|lăm|tư|trăm|nghìn|linh|lẻ)"
 _NUMBER_WORDS = rf"{_FIRST_WORD}(?:\s+{_NEXT_WORD})*"
+# "năm" after "mỗi", "hằng", "hàng", "cả" is the year, not five: "mỗi năm một lần" counts "một lần".
+_NOT_YEAR_WORD = r"(?<!\w)(?<!mỗi )(?<!hằng )(?<!hàng )(?<!cả )"
 # Shares written in words, as laws set quorums and portions: "một phần ba", "ba phần tư", "một nửa".
 _FRACTION = (r"(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín)\s+phần\s+(?:hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)"
              r"|(?:quá\s+)?một\s+nửa|quá\s+nửa")
@@ -49,7 +51,7 @@ _COMPARATOR = (r"(?P<cmp>không vượt quá|không quá|không dưới|không t
                r"ít nhất|nhiều nhất|dưới|trên|khoảng|gần|hơn|từ đủ|từ|đủ)?\s*")
 # A number or range (digits, or number words before a unit), optional "x N" for sizes, or a share in words.
 _VALUE = (rf"(?P<val>(?:{_NUM}\s*(?:%|{_UNIT_RE})?\s*(?:[-–]|đến|tới)\s*(?:đủ\s+|dưới\s+)?{_NUM}|{_NUM})"
-          rf"(?:\s*(?:{_UNIT_RE})?\s*[x×]\s*{_NUM})?|(?<!\w){_NUMBER_WORDS}(?=\s+(?:{_UNIT_RE})\b)"
+          rf"(?:\s*(?:{_UNIT_RE})?\s*[x×]\s*{_NUM})?|{_NOT_YEAR_WORD}{_NUMBER_WORDS}(?=\s+(?:{_UNIT_RE})\b)"
           rf"|(?<!\w)(?:{_FRACTION})(?!\w))")
 _SUFFIX = r"(?P<post>\s+(?:trở lên|trở xuống|trở đi))?"
 FIGURE = re.compile(rf"{_COMPARATOR}{_VALUE}\s*(?P<unit>(?:{_UNIT_RE})(?!\w))?{_SUFFIX}", re.IGNORECASE)
@@ -139,8 +141,8 @@ def _figures(text: str) -> tuple[Figure, ...]:
         digits = _NUMBER.findall(val)
         if not unit and digits and all(YEAR.fullmatch(n) for n in digits):
             continue  # a year or a period ("2021-2025"), not a figure
-        if not m.group("cmp") and _heading_number(text, vstart):
-            continue
+        if not m.group("cmp") and digits and _heading_number(text, vstart):
+            continue  # (number words are never headings: "mỗi năm một lần")
         start = m.start("cmp") if m.group("cmp") else vstart
         end = m.end("post") if m.group("post") else (m.end("unit") if unit else m.end("val"))
         share = None if digits else _SHARE_OF.match(text, end)

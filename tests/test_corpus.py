@@ -215,6 +215,13 @@ def test_an_english_count_is_not_answered_in_another_unit():
     assert not any(unit_agrees(f, text, units) for f in figures(text))
 
 
+def test_nam_after_moi_or_hang_is_the_year_not_five():
+    """"mỗi năm hai lần" counts "hai lần"; "năm năm" (five years) stays five years."""
+    assert [f.text for f in figures("Tổ chức kiểm tra cây xanh ít nhất mỗi năm hai lần.")] == ["hai lần"]
+    assert [f.text for f in figures("Hằng năm ba lần rà soát danh mục cây.")] == ["ba lần"]
+    assert [f.text for f in figures("Giấy phép có thời hạn năm năm.")] == ["năm năm"]
+
+
 def test_a_range_up_to_below_a_bound_is_one_figure():
     assert [f.text for f in figures("thanh niên từ đủ 16 tuổi đến dưới 18 tuổi được hỗ trợ")] \
         == ["từ đủ 16 tuổi đến dưới 18 tuổi"]
