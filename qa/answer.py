@@ -222,7 +222,7 @@ class Answerer:
                 cand = s.candidates[i]
                 found = relative_time(cand.text)
                 if found is not None:
-                    first = _Pick(cand, float(s.probs[i]), replace(found, start=found.start + cand.start,
+                    first = _Pick(cand, s.answerable, replace(found, start=found.start + cand.start,
                                                                    end=found.end + cand.start), None)
             reasons.append(reason or Refusal.NOT_STATED)
         if first is not None:
