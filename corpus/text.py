@@ -181,8 +181,8 @@ def segments(text: str, clauses: bool = False) -> list[tuple[int, int]]:
 
     With ``clauses`` also at ``;``: Vietnamese plans list one indicator per clause
     ("GRDP tăng 6,5-7%; vốn đầu tư tăng 10,5-11,5%; …"). An ellipsis before a lower-case word
-    ends nothing. A final ``.``/``!``/``?`` stays
-    with its sentence; spans are trimmed of surrounding white space.
+    ends nothing. A final ``.``/``!``/``?`` stays with its sentence; spans are trimmed of
+    surrounding white space.
     """
     pattern = _CLAUSE_END if clauses else _SENTENCE_END
     spans, start = [], 0

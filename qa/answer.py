@@ -222,15 +222,13 @@ class Answerer:
                 cand = s.candidates[i]
                 found = relative_time(cand.text)
                 if found is not None:
-                    first = _Pick(cand, s.answerable, replace(found, start=found.start + cand.start,
-                                                                   end=found.end + cand.start), None)
+                    first = _Pick(cand, s.answerable, found.shifted(cand.start), None)
             reasons.append(reason or Refusal.NOT_STATED)
         if first is not None:
             if first.extract is None:  # no candidate lists under a lead-in: the names the sentence lists or bodies
                 found = listed_after(first.cand.text, query) or body(first.cand.text, query)
                 if found is not None:
-                    first = replace(first, extract=replace(found, start=found.start + first.cand.start,
-                                                           end=found.end + first.cand.start))
+                    first = replace(first, extract=found.shifted(first.cand.start))
             return s.hits, first, s.answerable, ""
         return s.hits, None, s.answerable, reasons[0] if reasons else Refusal.GATE
 
@@ -289,7 +287,7 @@ class Answerer:
         if kind is AnswerType.LIST:  # the sentence's own list, else the items that follow it
             found = inline_list(cand.text) or enumeration(cand.chunk.text[cand.start:]) or enumeration(cand.text)
             if found is not None:
-                found = replace(found, start=found.start + cand.start, end=found.end + cand.start)
+                found = found.shifted(cand.start)
                 return _Pick(cand, prob, found, None)
             items = self._items_under(cand)
             if items:  # "… các yêu cầu sau đây:" with each item its own khoản
@@ -321,7 +319,7 @@ class Answerer:
                 return _Pick(cand, prob, replace(titled, start=cand.start, end=cand.end), None, title=title)
         if found is None:
             return None if kind in _NEEDS_EXTRACT else _Pick(cand, prob, None, None)
-        return _Pick(cand, prob, replace(found, start=found.start + offset, end=found.end + offset), None)
+        return _Pick(cand, prob, found.shifted(offset), None)
 
     def _items_under(self, cand: Candidate) -> tuple[Chunk, ...]:
         """The passages of the units under a lead-in that ends its passage with ":", in order.

@@ -8,7 +8,7 @@ says the documents do not answer.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from corpus.figures import (
     DOCUMENT_NUMBER,
@@ -60,6 +60,10 @@ class Extract:
     end: int
     short: str
     figure: str = ""
+
+    def shifted(self, offset: int) -> Extract:
+        """The same extract with offsets ``offset`` further on (from a sentence's to its passage's)."""
+        return replace(self, start=self.start + offset, end=self.end + offset)
 
 
 # "lâu", "giờ" are stop words only inside "bao lâu", "bao giờ"; elsewhere they say what is asked about
