@@ -307,8 +307,8 @@ def test_a_sentence_ending_in_a_year_is_its_own_sentence():
 
 
 def test_an_ellipsis_inside_a_sentence_does_not_end_it():
-    """"di dời cơ sở gây ô nhiễm... ra khỏi nội thành, dành quỹ đất cho trường học": the purpose asked about
-    stays in the sentence the answer quotes; an ellipsis before a capital still ends one."""
+    """"Di dời các xưởng gây ồn... ra ngoại thành, dành đất làm công viên" is one sentence, so an answer quotes
+    the purpose with the move; an ellipsis before a capital still ends one."""
     from corpus.text import segments
 
     text = "Di dời các xưởng gây ồn... ra ngoại thành, dành đất làm công viên. Rà soát các dự án chậm... Xử lý dứt điểm."
