@@ -23,8 +23,10 @@ from corpus.targets import Target, TargetValue
 from corpus.text import content_terms, fold, has_diacritics, is_stopword
 from index.store import Index
 from qa.extract import (
+    PEOPLE,
     Extract,
     body,
+    counts_people,
     enumeration,
     extract,
     inline_list,
@@ -203,7 +205,7 @@ class Answerer:
             pick = None if reason else self._take(query, s.candidates[i], s.answerable)
             if pick is not None and _other_year(query, pick):
                 pick, reason = None, Refusal.YEAR
-            if pick is not None and self._other_measure(query, pick):
+            if pick is not None and (self._other_measure(query, pick) or _contrasted(query, pick.cand.text)):
                 pick, reason = None, Refusal.NOT_STATED
             if pick is not None and pick.extract is not None and pick.extract.figure \
                     and (pick.cand.chunk.id, pick.extract.start) in taken:
@@ -249,6 +251,8 @@ class Answerer:
             return ""
         found = figures(cand.text)
         units = asked_units(query.text) & KNOWN_UNITS  # "bao nhiêu thầy thuốc" may be "bác sỹ": no veto
+        if not units and counts_people(query):
+            units = set(PEOPLE)  # "bao nhiêu người" is not answered by "24 chỉ tiêu"
         if units and found and not any(unit_agrees(f, cand.text, units) for f in found):
             return Refusal.UNIT
         if found and _MONEY_ASKED.search(query.folded) and not asks_rate(query.text) \
@@ -262,7 +266,8 @@ class Answerer:
         """The rate picked is another thing's: "tỷ lệ hộ nghèo" asked, "tỷ lệ lao động qua đào tạo đạt 74,2%" read.
 
         What a figure measures is said after the last "tỷ lệ" before it in its sentence, else in its own
-        clause ("GRDP tăng 6,5-7,0%"); it must share a word with what the question asks the rate of.
+        clause ("GRDP tăng 6,5-7,0%"); it must share a word with what the question asks the rate of, and
+        the sentence must name the first word of that ("tiêm chủng" of "tỷ lệ tiêm chủng … cho trẻ em").
         """
         found = pick.extract
         asked = _RATE_OF.search(query.folded)
@@ -272,8 +277,14 @@ class Answerer:
         heads = list(_RATE_OF.finditer(fold(before)))
         said = before[heads[-1].end():] if heads else _CLAUSE.split(before)[-1]
         said_of = _measured(" ".join([said, *self.index.derived.abbreviations.expand(said)]))
-        asked_of = _measured(query.text[asked.end():]) | _measured(query.expanded[len(query.text):])
-        return bool(said_of and asked_of) and not said_of & asked_of
+        rest = query.text[asked.end():]
+        asked_of = _measured(rest) | _measured(query.expanded[len(query.text):])
+        if bool(said_of and asked_of) and not said_of & asked_of:
+            return True
+        # the head of what is asked ("tỷ lệ tiêm chủng … cho trẻ em") must be in the sentence
+        head = next((w for w in re.findall(r"[^\W\d_]+", rest) if _measured(w)), "")
+        sentence = _measured(pick.cand.text)
+        return bool(head) and not head.isupper() and bool(sentence) and not _measured(head) & sentence
 
     def _take(self, query: Query, cand: Candidate, prob: float) -> _Pick | None:
         """What the answer type wants from ``cand`` (None: not there, try the next candidate)."""
@@ -662,6 +673,25 @@ def _measured(text: str) -> set[str]:
     generic = _GENERIC if accented else _GENERIC_FOLDED
     return {fold(w) for w in re.findall(r"[^\W\d_]+", text.lower())
             if not is_stopword(w, accented) and (w if accented else fold(w)) not in generic}
+
+
+# Terms that name the opposite side of one measure, folded: a passage that speaks of one side only
+# does not answer a question about the other ("nhập khẩu" asked, "kim ngạch xuất khẩu" read).
+_CONTRASTS = tuple((re.compile(rf"\b{fold(a)}\b"), re.compile(rf"\b{fold(b)}\b")) for a, b in (
+    ("nhập khẩu", "xuất khẩu"), ("nhập cảnh", "xuất cảnh"), ("nội địa", "quốc tế"), ("trong nước", "nước ngoài"),
+    ("nông thôn", "thành thị"), ("ngoài công lập", "công lập")))
+
+
+def _contrasted(query: Query, text: str) -> bool:
+    """``text`` speaks only of the other side of a contrast the question names one side of."""
+    asked, read = query.folded, fold(text).lower()
+    for a, b in _CONTRASTS:
+        for one, other in ((a, b), (b, a)):
+            # "công lập" within "ngoài công lập" is not the other side
+            if one.search(asked) and not other.search(one.sub(" ", asked)) \
+                    and other.search(one.sub(" ", read)) and not one.search(read):
+                return True
+    return False
 
 
 _ITEM = re.compile(r"\s*(?:[a-zđ]\)|\d+[.)]|[-–•+])\s")

@@ -97,10 +97,15 @@ _TAIL_END = re.compile(r"[,;:.()\n]|\s(?:trong đó|và|hoặc|(?<!đối )với
 
 
 # Nouns that count people, folded: what "bao nhiêu người" may be answered in.
-_PEOPLE = frozenset(fold(w) for w in ("người", "lao động", "khách", "học sinh", "sinh viên", "bệnh nhân",
-                                      "thanh niên", "cán bộ", "công chức", "viên chức", "đại biểu", "thành viên",
-                                      "hội viên", "đoàn viên", "trẻ", "cử tri", "nhân viên"))
+PEOPLE = frozenset(fold(w) for w in ("người", "lao động", "khách", "học sinh", "sinh viên", "bệnh nhân",
+                                     "thanh niên", "cán bộ", "công chức", "viên chức", "đại biểu", "thành viên",
+                                     "hội viên", "đoàn viên", "trẻ", "cử tri", "nhân viên"))
 _PEOPLE_ASKED = re.compile(r"\b(?:bao nhieu|mayq) nguoi\b|\bhow many people\b")
+
+
+def counts_people(query: Query) -> bool:
+    """The question asks how many people ("bao nhiêu người …")."""
+    return bool(_PEOPLE_ASKED.search(fold_question(query.text)))
 
 
 def _described(items: list[Figure], every: list[Figure], text: str, query: Query) -> list[Figure]:
@@ -116,8 +121,8 @@ def _described(items: list[Figure], every: list[Figure], text: str, query: Query
     units = asked_units(query.text)
     if units == {"%"} and not re.search(r"%|phan tram|percent", fold(query.text)):
         units = set()  # "tỷ lệ cây xanh" may be in m2/người: only a "%" asked in words counts here
-    if not units and _PEOPLE_ASKED.search(fold_question(query.text)):
-        units = set(_PEOPLE)  # "bao nhiêu người …" is counted in people: "4.000 lao động", not "230 phiên"
+    if not units and counts_people(query):
+        units = set(PEOPLE)  # "bao nhiêu người …" is counted in people: "4.000 lao động", not "230 phiên"
     items = [f for f in items if unit_agrees(f, text, units)] or items
     if asks_count(query.text):  # "how many": not a rate or a sum of money
         items = [f for f in items if f.unit != "%" and not is_money(f)] or items

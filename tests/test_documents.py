@@ -186,6 +186,12 @@ def _plan_assistant(root: Path, task: str) -> Assistant:
     return _assistant(root)
 
 
+def _assert_refused(answer, *absent: str) -> None:
+    """``answer`` is a refusal whose own words (before the closest passages) state none of ``absent``."""
+    shown = answer.text.split("Các đoạn")[0]
+    assert answer.abstained and not any(f in shown for f in absent), (answer.question, answer.text)
+
+
 def _plan_with_task(year: int, task: str) -> str:
     """A small plan whose Điều 2 sets ``task`` before its closing assignment."""
     return _plan(year, "500 hộ").replace("Giao Ủy ban nhân dân tỉnh tổ chức thực hiện Nghị quyết.",
@@ -729,17 +735,22 @@ def test_an_amount_asked_is_not_answered_by_a_growth_rate(tmp_path):
     assistant = _plan_assistant(tmp_path, "Tổng vốn đầu tư phát triển trên địa bàn tăng 10-12% so với năm trước.")
     amount = assistant.ask("Tổng vốn đầu tư phát triển trên địa bàn năm 2030 là bao nhiêu?")
     growth = assistant.ask("Tổng vốn đầu tư phát triển trên địa bàn năm 2030 tăng bao nhiêu?")
-    assert amount.abstained and "10-12%" not in amount.text.split("Các đoạn")[0], amount.text
+    _assert_refused(amount, "10-12%")
     assert not growth.abstained and growth.short == "10-12%", growth.text
 
 
-def test_a_sum_of_money_asked_is_not_answered_by_a_count(tmp_path):
-    """"tong chi ngan sach …" (typed as a search) is a sum of money: "24 chỉ tiêu" is no answer, "… tỷ đồng" is."""
-    assistant = _plan_assistant(tmp_path, "Thông qua 24 chỉ tiêu phát triển kinh tế - xã hội và ngân sách năm 2030.")
-    refused = assistant.ask("tong chi ngan sach nam 2030")
-    assert refused.abstained and "24" not in refused.text.split("Các đoạn")[0], refused.text
-    assistant = _plan_assistant(tmp_path / "b", "Tổng chi ngân sách địa phương năm 2030 là 120.000 tỷ đồng.")
-    assert assistant.ask("tong chi ngan sach nam 2030").short == "120.000 tỷ đồng"
+@pytest.mark.parametrize(("other", "figure", "question", "own", "short"), [
+    # "tong chi ngan sach …" (typed as a search) is a sum of money: "24 chỉ tiêu" is no answer, "… tỷ đồng" is
+    ("Thông qua 24 chỉ tiêu phát triển kinh tế - xã hội và ngân sách năm 2030.", "24", "tong chi ngan sach nam 2030",
+     "Tổng chi ngân sách địa phương năm 2030 là 120.000 tỷ đồng.", "120.000 tỷ đồng"),
+    # "bao nhiêu người …" is not answered by "17 nhà văn hóa"; "3.000 lao động" counts people
+    ("Năm 2030 xây mới 17 nhà văn hóa thôn.", "17", "Năm 2030 bao nhiêu người được dùng nhà văn hóa thôn?",
+     "Năm 2030 nhà văn hóa thôn được dùng cho 3.000 lao động nông thôn.", "3.000 lao động"),
+], ids=["money", "people"])
+def test_a_quantity_is_answered_in_what_it_counts_only(tmp_path, other, figure, question, own, short):
+    """A figure counting something else than asked is refused; the plan that counts it is answered."""
+    _assert_refused(_plan_assistant(tmp_path, other).ask(question), figure)
+    assert _plan_assistant(tmp_path / "b", own).ask(question).short == short
 
 
 def test_a_figure_bound_to_another_year_does_not_answer_the_year_asked(tmp_path):
@@ -748,7 +759,7 @@ def test_a_figure_bound_to_another_year_does_not_answer_the_year_asked(tmp_path)
     assistant = _plan_assistant(tmp_path, "Triển khai Chương trình năng lượng sạch giai đoạn 2026-2035, hoàn thành "
                                           "mục tiêu tỷ lệ hộ dùng điện mặt trời 12% vào năm 2035.")
     asked_2030 = assistant.ask("Tỷ lệ hộ dùng điện mặt trời năm 2030 đạt bao nhiêu?")
-    assert asked_2030.abstained and "12%" not in asked_2030.text.split("Các đoạn")[0], asked_2030.text
+    _assert_refused(asked_2030, "12%")
     assert assistant.ask("Tỷ lệ hộ dùng điện mặt trời năm 2035 đạt bao nhiêu?").short == "12%"
 
 
@@ -818,9 +829,30 @@ def test_a_rate_asked_is_not_answered_by_another_things_rate(tmp_path):
                                           "sách tăng 9%.")
     for question in ("Tỷ lệ học sinh biết bơi năm 2030 đạt bao nhiêu?",
                      "ty le hoc sinh biet boi nam 2030"):
-        answer = assistant.ask(question)
-        shown = answer.text.split("Các đoạn")[0]
-        assert answer.abstained and "82%" not in shown and "9%" not in shown, (question, answer.text)
+        _assert_refused(assistant.ask(question), "82%", "9%")
     for question in ("Tỷ lệ cây trên đường phố có hệ thống tưới tự động năm 2030 là bao nhiêu?",
                      "ty le cay xanh tuoi tu dong nam 2030"):
         assert assistant.ask(question).short == "82%", question
+
+
+def test_a_figure_for_one_side_of_a_contrast_does_not_answer_the_other(tmp_path):
+    """A plan that sets departures and public clinics only: arrivals and private clinics are refused, however typed;
+    the side it sets is still answered."""
+    assistant = _plan_assistant(tmp_path, "Năm 2030, số lượt khách xuất cảnh qua cửa khẩu tăng 12%; tỷ lệ phòng "
+                                          "khám công lập có bác sĩ gia đình đạt 95%.")
+    for question in ("Số lượt khách nhập cảnh qua cửa khẩu năm 2030 tăng bao nhiêu?",
+                     "so luot khach nhap canh qua cua khau nam 2030 tang bao nhieu",
+                     "Tỷ lệ phòng khám ngoài công lập có bác sĩ gia đình năm 2030 là bao nhiêu?"):
+        _assert_refused(assistant.ask(question), "12%", "95%")
+    assert assistant.ask("so luot khach xuat canh qua cua khau nam 2030 tang bao nhieu").short == "12%"
+    assert assistant.ask("Tỷ lệ phòng khám công lập có bác sĩ gia đình năm 2030 là bao nhiêu?").short == "95%"
+
+
+def test_the_rate_asked_is_named_in_the_sentence_that_sets_it(tmp_path):
+    """"Tỷ lệ tiêm phòng cúm cho người cao tuổi" shares "người cao tuổi" with the rate of their health checks,
+    but the rate asked is of vaccination: refused. The health-check rate is answered."""
+    assistant = _plan_assistant(tmp_path, "Năm 2030, tỷ lệ người cao tuổi được khám sức khỏe định kỳ đạt 80%.")
+    refused = assistant.ask("Tỷ lệ tiêm phòng cúm cho người cao tuổi năm 2030 đạt bao nhiêu?")
+    _assert_refused(refused, "80%")
+    answered = assistant.ask("Tỷ lệ người cao tuổi được khám sức khỏe định kỳ năm 2030 là bao nhiêu?")
+    assert answered.short == "80%", answered.text
