@@ -31,6 +31,7 @@ from corpus.text import (
     mark_question_words,
     tokens,
 )
+from qa.glossary import glossary
 
 MAX_QUESTION_CHARS = 1000
 
@@ -126,10 +127,10 @@ class Query:
 
     text: str  # cleaned, NFC, as typed
     folded: str  # lower-case, no diacritics
-    expanded: str  # text plus abbreviation expansions (for lexical matching)
+    expanded: str  # text plus abbreviation expansions and an English question's glossary terms (lexical matching)
     has_diacritics: bool
     restored: str = ""  # text with diacritics restored when typed without (for the dense model)
-    spelled: str = ""  # (restored) text with its abbreviations spelt out, when it has any (for the dense model)
+    spelled: str = ""  # (restored) text with abbreviations spelt out and glossary terms, if any (for the dense model)
     unit_ref: UnitRef | None = None
     documents: tuple[str, ...] = ()  # doc ids the question names
     years: tuple[str, ...] = ()
@@ -212,7 +213,8 @@ def make_query(question: str, abbreviations: Abbreviations, restorer: AccentRest
     text = validate_question(question)
     accented = has_diacritics(text)
     restored = restorer.restore(mark_question_words(text)) if restorer and not accented else ""
-    extra = abbreviations.expand(text)
+    english = glossary().translate(text) if is_english(text) else []  # the documents' words for its terms
+    extra = [*abbreviations.expand(text), *english]
     expanded = " ".join([text, *extra]) if extra else text
     # A bare "khoản 7" names no unit on its own (every Điều has one); a follow-up may place it.
     refs = [r for r in find_unit_refs(text) if r.task or {k for k, _ in r.parts} - {UnitKind.CLAUSE, UnitKind.POINT}]
@@ -224,7 +226,7 @@ def make_query(question: str, abbreviations: Abbreviations, restorer: AccentRest
     if only and answer_type in (AnswerType.FACT, AnswerType.LIST, AnswerType.DEFINITION):
         answer_type = AnswerType.CLAUSE
     restored = restored if restored != text else ""
-    spelled = abbreviations.spell_out(restored or text)
+    spelled = " ".join([abbreviations.spell_out(restored or text), *english])
     return Query(text=text, folded=fold(text), expanded=expanded, has_diacritics=accented, restored=restored,
                  spelled=spelled if spelled != (restored or text) else "", unit_ref=unit_ref,
                  documents=tuple(d.doc_id for d, _, _ in named), years=_asked_years(fold(text), named),

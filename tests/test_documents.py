@@ -18,6 +18,7 @@ from corpus.structure import UnitKind, citation_path, parse_structure
 from index.embedders import HashEmbedder
 from index.store import build_index
 from qa.assistant import Assistant
+from qa.glossary import Glossary
 from qa.query import AnswerType, Filters
 
 LAW = """QUỐC HỘI
@@ -856,3 +857,22 @@ def test_the_rate_asked_is_named_in_the_sentence_that_sets_it(tmp_path):
     _assert_refused(refused, "80%")
     answered = assistant.ask("Tỷ lệ người cao tuổi được khám sức khỏe định kỳ năm 2030 là bao nhiêu?")
     assert answered.short == "80%", answered.text
+
+
+def test_an_english_question_is_matched_on_the_documents_words(tmp_path):
+    """"Within how many working days …" finds "trong thời hạn 10 ngày làm việc" through the glossary's Vietnamese
+    terms, with no help from the (fake) dense model."""
+    _write(tmp_path / "corpus", "luat-cay-xanh", LAW)
+    answer = _assistant(tmp_path).ask("Within how many working days must the licensing agency reply?")
+    assert answer.short == "10 ngày làm việc", answer.text
+    assert answer.citations[0].chunk.section == "Điều 3 khoản 1"
+
+
+def test_the_glossary_takes_the_longest_phrase_and_plain_forms_of_words():
+    glossary = Glossary.parse(["# comment\tbỏ qua", "people's committee\tủy ban nhân dân",
+                               "committee\tủy ban", "household\thộ gia đình|hộ", "poor household\thộ nghèo",
+                               "licence\tgiấy phe\u0301p"])
+    assert glossary.translate("Which People’s Committees approve it?") == ["ủy ban nhân dân"]
+    assert glossary.translate("the poor households and other households") == ["hộ nghèo", "hộ gia đình", "hộ"]
+    assert glossary.translate("Licences") == ["giấy phép"]  # NFC, whatever the file's form
+    assert glossary.translate("comment") == []
