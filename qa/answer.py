@@ -684,7 +684,7 @@ _CONTRASTS = tuple((re.compile(rf"\b{fold(a)}\b"), re.compile(rf"\b{fold(b)}\b")
 
 def _contrasted(query: Query, text: str) -> bool:
     """``text`` speaks only of the other side of a contrast the question names one side of."""
-    asked, read = query.folded, fold(text).lower()
+    asked, read = fold(query.expanded).lower(), fold(text).lower()  # an English question: its glossary terms
     for a, b in _CONTRASTS:
         for one, other in ((a, b), (b, a)):
             # "công lập" within "ngoài công lập" is not the other side

@@ -849,6 +849,14 @@ def test_a_figure_for_one_side_of_a_contrast_does_not_answer_the_other(tmp_path)
     assert assistant.ask("Tỷ lệ phòng khám công lập có bác sĩ gia đình năm 2030 là bao nhiêu?").short == "95%"
 
 
+def test_an_english_question_on_one_side_of_a_contrast_is_not_answered_with_the_other(tmp_path):
+    """"domestic tourists" is read through the glossary as "khách nội địa": never the international figure."""
+    assistant = _plan_assistant(tmp_path, "Năm 2030 tỉnh phấn đấu đón 2 triệu lượt khách du lịch quốc tế, trong đó "
+                                          "1 triệu khách có lưu trú; 9 triệu khách nội địa.")
+    answer = assistant.ask("How many domestic tourists does the province aim to welcome in 2030?")
+    assert "2 triệu" not in answer.text.split("Các đoạn")[0], answer.text
+
+
 def test_the_rate_asked_is_named_in_the_sentence_that_sets_it(tmp_path):
     """"Tỷ lệ tiêm phòng cúm cho người cao tuổi" shares "người cao tuổi" with the rate of their health checks,
     but the rate asked is of vaccination: refused. The health-check rate is answered."""
