@@ -18,7 +18,7 @@ import numpy as np
 from corpus.text import tokens
 from index.embedders import Embedder
 from index.store import Index
-from qa.query import FOREIGN_KNOWN, Query
+from qa.query import Query
 
 Ranked = list[tuple[int, float]]
 MODES = ("lexical", "dense", "hybrid")
@@ -34,14 +34,6 @@ class Retriever(Protocol):
 
     def retrieve(self, query: Query, k: int) -> Ranked:
         """Up to ``k`` ``(row, score)`` pairs, best first."""
-        ...
-
-
-class VocabularyRetriever(Retriever, Protocol):
-    """A retriever that can tell how much of a question its vocabulary knows."""
-
-    def known_share(self, query: Query) -> float:
-        """Share of the question's word syllables that occur in the indexed text (1.0 if none)."""
         ...
 
 
@@ -163,18 +155,14 @@ class FusionSettings:
 
     method: str = "convex"  # convex | rrf
     dense_weight: float = 0.5  # convex: weight of the min-max normalised dense score
-    # … for questions whose words are mostly not in the corpus vocabulary (English, say),
-    # where BM25 only matches noise.
-    dense_weight_foreign: float = 0.9
     rrf_k: int = 60
     depth: int = 50  # candidates taken from each retriever
 
     def __post_init__(self) -> None:
         if self.method not in ("convex", "rrf"):
             raise ValueError(f"method must be 'convex' or 'rrf', got {self.method!r}")
-        for w in (self.dense_weight, self.dense_weight_foreign):
-            if not 0.0 <= w <= 1.0:
-                raise ValueError(f"dense weights must be in [0, 1], got {w}")
+        if not 0.0 <= self.dense_weight <= 1.0:
+            raise ValueError(f"dense weight must be in [0, 1], got {self.dense_weight}")
 
 
 def _minmax(ranked: Ranked) -> dict[int, float]:
@@ -191,7 +179,7 @@ class HybridRetriever:
 
     name = "hybrid"
 
-    def __init__(self, lexical: VocabularyRetriever, dense: Retriever, settings: FusionSettings) -> None:
+    def __init__(self, lexical: Retriever, dense: Retriever, settings: FusionSettings) -> None:
         """Combine ``lexical`` and ``dense`` with ``settings``."""
         self._lexical = lexical
         self._dense = dense
@@ -209,8 +197,7 @@ class HybridRetriever:
                 for rank, (row, _) in enumerate(ranked, 1):
                     fused[row] = fused.get(row, 0.0) + 1.0 / (s.rrf_k + rank)
         else:
-            w = s.dense_weight if self._lexical.known_share(query) >= FOREIGN_KNOWN else s.dense_weight_foreign
-            nl, nd = _minmax(lex), _minmax(den)
+            w, nl, nd = s.dense_weight, _minmax(lex), _minmax(den)
             for row in nl.keys() | nd.keys():
                 fused[row] = (1 - w) * nl.get(row, 0.0) + w * nd.get(row, 0.0)
         return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]

@@ -127,7 +127,7 @@ def test_fusion_contract_every_retriever(tmp_path, corpus_copy, fake_embedder):
 
 
 def test_fusion_settings_are_checked():
-    with pytest.raises(ValueError, match="dense weights must be in"):
+    with pytest.raises(ValueError, match="dense weight must be in"):
         FusionSettings(dense_weight=1.5)
 
 
