@@ -36,6 +36,7 @@ from qa.extract import (
     titled_body,
     yes_no,
 )
+from qa.glossary import glossary
 from qa.locate import Located, Locator, covered_years, plan_year
 from qa.parts import split_question
 from qa.query import AnswerType, Query, is_english
@@ -205,7 +206,8 @@ class Answerer:
             pick = None if reason else self._take(query, s.candidates[i], s.answerable)
             if pick is not None and _other_year(query, pick):
                 pick, reason = None, Refusal.YEAR
-            if pick is not None and (self._other_measure(query, pick) or _contrasted(query, pick.cand.text)):
+            if pick is not None and (self._other_measure(query, pick) or _contrasted(query, pick.cand.text)
+                                     or _unglossed(query, pick)):
                 pick, reason = None, Refusal.NOT_STATED
             if pick is not None and pick.extract is not None and pick.extract.figure \
                     and (pick.cand.chunk.id, pick.extract.start) in taken:
@@ -692,6 +694,21 @@ def _contrasted(query: Query, text: str) -> bool:
                     and other.search(one.sub(" ", read)) and not one.search(read):
                 return True
     return False
+
+
+def _unglossed(query: Query, pick: _Pick) -> bool:
+    """An English question's figure is said where none of its glossary terms is.
+
+    "average life expectancy" ("tuổi thọ trung bình") against "Kiểm soát chỉ số giá dưới 4%": what the
+    figure measures is not what is asked. Names ("Hanoi") say nothing of it, nor does the document's title.
+    """
+    found = pick.extract
+    if found is None or not found.figure or query.answer_type is not AnswerType.QUANTITY or not is_english(query.text):
+        return False
+    glossed = [fold(t).lower() for t in glossary().translate(re.sub(r"\b[A-Z][a-z]+\b", " ", query.text))
+               if _measured(t)]
+    said = fold(f"{pick.cand.text} {pick.cand.chunk.context.partition(' › ')[2]}").lower()
+    return bool(glossed) and not any(re.search(rf"\b{re.escape(t)}\b", said) for t in glossed)
 
 
 _ITEM = re.compile(r"\s*(?:[a-zđ]\)|\d+[.)]|[-–•+])\s")

@@ -849,6 +849,15 @@ def test_a_figure_for_one_side_of_a_contrast_does_not_answer_the_other(tmp_path)
     assert assistant.ask("Tỷ lệ phòng khám công lập có bác sĩ gia đình năm 2030 là bao nhiêu?").short == "95%"
 
 
+def test_an_english_question_is_not_answered_with_a_figure_that_measures_something_else(tmp_path):
+    """"average life expectancy" (glossary: "tuổi thọ trung bình") against a plan that sets health insurance
+    cover and growth only: no figure is given; the health insurance target is."""
+    assistant = _plan_assistant(tmp_path, "Chỉ tiêu chủ yếu năm 2030 về y tế: tỷ lệ bao phủ bảo hiểm y tế đạt 95%.")
+    _assert_refused(assistant.ask("What is the 2030 health target for average life expectancy in the province?"),
+                    "95%", "7%")
+    assert assistant.ask("What is the 2030 target for health insurance coverage in the province?").short == "95%"
+
+
 def test_an_english_question_on_one_side_of_a_contrast_is_not_answered_with_the_other(tmp_path):
     """"domestic tourists" is read through the glossary as "khách nội địa": never the international figure."""
     assistant = _plan_assistant(tmp_path, "Năm 2030 tỉnh phấn đấu đón 2 triệu lượt khách du lịch quốc tế, trong đó "
