@@ -109,6 +109,12 @@ VIETNAMESE_STOPWORDS = frozenset(f"{QUESTION_WORDS} {_FUNCTION_WORDS}".split())
 # Folded stop words, for matching whatever was typed.
 STOPWORDS = frozenset(fold(w) for w in STOPWORDS_ACCENTED)
 
+# Terms that name the two sides of one measure, folded: what speaks of one side only says nothing
+# of the other ("nhập khẩu" asked, "kim ngạch xuất khẩu" read).
+CONTRASTS = tuple((fold(a), fold(b)) for a, b in (
+    ("nhập khẩu", "xuất khẩu"), ("nhập cảnh", "xuất cảnh"), ("nội địa", "quốc tế"), ("trong nước", "nước ngoài"),
+    ("nông thôn", "thành thị"), ("ngoài công lập", "công lập")))
+
 
 def content_terms(text: str) -> set[str]:
     """What ``text`` is about: folded syllables (no numbers, no stop words) and their bigrams."""

@@ -20,7 +20,7 @@ from corpus.figures import KNOWN_UNITS, asked_units, asks_count, asks_rate, figu
 from corpus.relations import relations_for
 from corpus.structure import UnitKind, citation_path
 from corpus.targets import Target, TargetValue
-from corpus.text import content_terms, fold, has_diacritics, is_stopword
+from corpus.text import CONTRASTS, content_terms, fold, has_diacritics, is_stopword
 from index.store import Index
 from qa.extract import (
     PEOPLE,
@@ -270,19 +270,25 @@ class Answerer:
         What a figure measures is said after the last "tỷ lệ" before it in its sentence, else in its own
         clause ("GRDP tăng 6,5-7,0%"); it must share a word with what the question asks the rate of, and
         the sentence must name the first word of that ("tiêm chủng" of "tỷ lệ tiêm chủng … cho trẻ em").
+        An English question is read in its glossary terms ("rural unemployment rate" → "tỷ lệ thất nghiệp").
         """
         found = pick.extract
-        asked = _RATE_OF.search(query.folded)
+        # an English question asks in its glossary terms: "rural unemployment rate" → "… tỷ lệ thất nghiệp"
+        english = is_english(query.text)
+        question = " ".join(glossary().translate(query.text)) if english else query.text
+        asked = _RATE_OF.search(fold(question).lower())
         if asked is None or found is None or not found.figure:
             return False
         before = pick.cand.chunk.text[pick.cand.start:found.start]
         heads = list(_RATE_OF.finditer(fold(before)))
         said = before[heads[-1].end():] if heads else _CLAUSE.split(before)[-1]
         said_of = _measured(" ".join([said, *self.index.derived.abbreviations.expand(said)]))
-        rest = query.text[asked.end():]
-        asked_of = _measured(rest) | _measured(query.expanded[len(query.text):])
+        rest = question[asked.end():]
+        asked_of = _measured(rest) | (set() if english else _measured(query.expanded[len(query.text):]))
         if bool(said_of and asked_of) and not said_of & asked_of:
             return True
+        if english:
+            return False  # glossary terms come in no phrase order: no head to read
         # the head of what is asked ("tỷ lệ tiêm chủng … cho trẻ em") must be in the sentence
         head = next((w for w in re.findall(r"[^\W\d_]+", rest) if _measured(w)), "")
         sentence = _measured(pick.cand.text)
@@ -677,11 +683,7 @@ def _measured(text: str) -> set[str]:
             if not is_stopword(w, accented) and (w if accented else fold(w)) not in generic}
 
 
-# Terms that name the opposite side of one measure, folded: a passage that speaks of one side only
-# does not answer a question about the other ("nhập khẩu" asked, "kim ngạch xuất khẩu" read).
-_CONTRASTS = tuple((re.compile(rf"\b{fold(a)}\b"), re.compile(rf"\b{fold(b)}\b")) for a, b in (
-    ("nhập khẩu", "xuất khẩu"), ("nhập cảnh", "xuất cảnh"), ("nội địa", "quốc tế"), ("trong nước", "nước ngoài"),
-    ("nông thôn", "thành thị"), ("ngoài công lập", "công lập")))
+_CONTRASTS = tuple((re.compile(rf"\b{a}\b"), re.compile(rf"\b{b}\b")) for a, b in CONTRASTS)
 
 
 def _contrasted(query: Query, text: str) -> bool:

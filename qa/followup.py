@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from corpus.figures import YEAR
 from corpus.refs import find_unit_refs
 from corpus.structure import POINT_LETTERS
-from corpus.text import content_words, fold, has_diacritics, is_stopword
+from corpus.text import CONTRASTS, content_words, fold, has_diacritics, is_stopword
+from qa.glossary import glossary
 from qa.query import is_english
 from qa.types import Answer
 
@@ -167,6 +168,25 @@ def _substitute(prev_q: str, phrase: str, weight: Callable[[str], float]) -> str
     return prev_q[:cut] + phrase + prev_q[b:]
 
 
+def _swapped(prev_q: str, phrase: str) -> str:
+    """``prev_q`` with its word for one side of a contrast replaced by the phrase's word for the other.
+
+    "What is the target for the urban unemployment rate?" + "rural areas" → "… the rural unemployment
+    rate?": the sides are told by the glossary's Vietnamese ("thành thị" / "nông thôn"). "" if none.
+    """
+    def sides(word: str) -> set[str]:
+        return {fold(t).lower() for t in glossary().translate(word)}
+
+    for new in re.finditer(r"[A-Za-z]+", phrase):
+        said = sides(new.group())
+        for old in re.finditer(r"[A-Za-z]+", prev_q):
+            other = sides(old.group())
+            if any((one in said and two in other and one not in other) for a, b in CONTRASTS
+                   for one, two in ((a, b), (b, a))):
+                return f"{prev_q[:old.start()]}{new.group()}{prev_q[old.end():]}"
+    return ""
+
+
 def complete(question: str, previous: Previous | None, weight: Callable[[str], float] = len) -> str | None:
     """The question ``question`` stands for after ``previous``; None when it stands on its own.
 
@@ -191,5 +211,5 @@ def complete(question: str, previous: Previous | None, weight: Callable[[str], f
     if years and not content_words(phrase):  # "thế còn năm 2025?"
         return YEAR.sub(years[0], prev_q, count=1) if YEAR.search(prev_q) else f"{prev_q.rstrip('?')} năm {years[0]}?"
     if is_english(question) or is_english(prev_q):
-        return f"{prev_q.rstrip('?')} — {phrase}?"
+        return _swapped(prev_q, phrase) or f"{prev_q.rstrip('?')} — {phrase}?"
     return _substitute(prev_q, phrase, weight)

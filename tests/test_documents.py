@@ -858,6 +858,23 @@ def test_an_english_question_is_not_answered_with_a_figure_that_measures_somethi
     assert assistant.ask("What is the 2030 target for health insurance coverage in the province?").short == "95%"
 
 
+def test_an_english_follow_up_naming_the_other_side_of_a_contrast_swaps_it(tmp_path):
+    """"what about rural areas?" after the urban unemployment rate asks the rural one, which this plan does not
+    set (its rural figure is for clean water): refused, and shown as understood."""
+    assistant = _plan_assistant(tmp_path, "Năm 2030, tỷ lệ thất nghiệp khu vực thành thị dưới 3%; tỷ lệ hộ dân khu "
+                                          "vực nông thôn dùng nước sạch đạt 90%; đón 2 triệu lượt khách quốc tế và "
+                                          "9 triệu lượt khách nội địa.")
+    urban = assistant.ask("What is the 2030 target for the urban unemployment rate?")
+    assert urban.short == "dưới 3%", urban.text
+    rural = assistant.ask("what about rural areas?", previous=urban)
+    assert rural.understood == "What is the 2030 target for the rural unemployment rate?"
+    _assert_refused(rural, "3%", "90%")
+    tourists = assistant.ask("How many international tourists does the province aim to welcome in 2030?")
+    domestic = assistant.ask("and domestic visitors?", previous=tourists)
+    assert domestic.understood == "How many domestic tourists does the province aim to welcome in 2030?"
+    assert domestic.short == "9 triệu lượt", domestic.text
+
+
 def test_an_english_question_on_one_side_of_a_contrast_is_not_answered_with_the_other(tmp_path):
     """"domestic tourists" is read through the glossary as "khách nội địa": never the international figure."""
     assistant = _plan_assistant(tmp_path, "Năm 2030 tỉnh phấn đấu đón 2 triệu lượt khách du lịch quốc tế, trong đó "
