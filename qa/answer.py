@@ -273,9 +273,8 @@ class Answerer:
         An English question is read in its glossary terms ("rural unemployment rate" → "tỷ lệ thất nghiệp").
         """
         found = pick.extract
-        # an English question asks in its glossary terms: "rural unemployment rate" → "… tỷ lệ thất nghiệp"
-        english = is_english(query.text)
-        question = " ".join(glossary().translate(query.text)) if english else query.text
+        english = bool(query.glossed)
+        question = " ".join(query.glossed) if english else query.text
         asked = _RATE_OF.search(fold(question).lower())
         if asked is None or found is None or not found.figure:
             return False

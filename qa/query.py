@@ -138,6 +138,7 @@ class Query:
     terms: frozenset[str] = field(default=frozenset())  # content terms (question words removed)
     about_unit_only: bool = False  # "khoản 6 Điều 2 nói gì": show the unit, not a fact in it
     filters: Filters = field(default_factory=lambda: Filters())
+    glossed: tuple[str, ...] = ()  # an English question's terms in the documents' words (glossary)
     dense_text: str = ""  # embedded instead, when set (a part probed with its whole question's vector)
 
     @property
@@ -230,4 +231,5 @@ def make_query(question: str, abbreviations: Abbreviations, restorer: AccentRest
     return Query(text=text, folded=fold(text), expanded=expanded, has_diacritics=accented, restored=restored,
                  spelled=spelled if spelled != (restored or text) else "", unit_ref=unit_ref,
                  documents=tuple(d.doc_id for d, _, _ in named), years=_asked_years(fold(text), named),
-                 answer_type=answer_type, terms=frozenset(content_terms(expanded)), about_unit_only=only)
+                 answer_type=answer_type, terms=frozenset(content_terms(expanded)), about_unit_only=only,
+                 glossed=tuple(english))
