@@ -173,18 +173,33 @@ def quantity(text: str, query: Query, durations: bool = False) -> Extract | None
     # A figure the question itself gives ("dưới 3%") is not the answer unless it is the only one.
     fresh = [f for f in found if not set(f.numbers) <= asked_numbers] or found
     best = _nearest(_described(fresh, every, text, query), _anchors(text, query))
-    end = best.end if best.unit else _counted_end(text, best.end, query)
+    end = best.end if fold(best.unit).lower() not in _MAGNITUDES else _counted_end(text, best.end, query)
     return Extract(best.start, end, text[best.start:end], text[best.start:end])
 
 
+# Units that only scale a number: "21 triệu" still counts what follows it.
+_MAGNITUDES = frozenset(("", "nghin", "ngan", "trieu", "ty", "van", "tram"))
+
+
 def _counted_end(text: str, end: int, query: Query) -> int:
-    """Where a bare number ends with the noun the question counts: "mấy thẩm phán" → "03 Thẩm phán"."""
-    asked = re.search(r"\b(?:bao nhieu|mayq|how many)\s+([a-z]+(?: [a-z]+){0,3})", fold_question(query.text))
+    """Where a bare or scaled number ends with the noun the question counts.
+
+    "mấy thẩm phán" → "03 Thẩm phán"; "how many domestic tourists" → "21 triệu khách du lịch nội địa"
+    (an English question's count is read in its glossary terms).
+    """
+    asked = re.search(r"\b(?:bao nhieu|mayq|how many)\s+([a-z]+(?: [a-z]+){0,5})", fold_question(query.text))
+    start = end
     for word in asked.group(1).split() if asked else []:
         m = re.match(r"\s+([^\W\d_]+)", text[end:])
         if m is None or fold(m.group(1)) != word:
             break
         end += m.end()
+    if end == start and asked:
+        after = fold(text[end:]).lower()
+        for phrase in sorted(query.glossed, key=len, reverse=True):
+            m = re.match(rf"\s+{re.escape(fold(phrase).lower())}\b", after)
+            if m:
+                return end + m.end()
     return end
 
 

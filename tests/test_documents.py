@@ -875,6 +875,15 @@ def test_an_english_follow_up_naming_the_other_side_of_a_contrast_swaps_it(tmp_p
     assert domestic.short == "9 triệu lượt", domestic.text
 
 
+@pytest.mark.parametrize("question", ["Năm 2030 tỉnh đón bao nhiêu khách du lịch nội địa?",
+                                      "How many domestic tourists does the province aim to welcome in 2030?"])
+def test_a_count_in_millions_carries_the_noun_it_counts(tmp_path, question):
+    """"12 triệu" alone does not say of what: the short answer runs on to the counted noun asked."""
+    assistant = _plan_assistant(tmp_path, "Năm 2030 tỉnh phấn đấu đón 3 triệu lượt khách quốc tế và 12 triệu khách "
+                                          "du lịch nội địa.")
+    assert assistant.ask(question).short == "12 triệu khách du lịch nội địa"
+
+
 def test_an_english_question_on_one_side_of_a_contrast_is_not_answered_with_the_other(tmp_path):
     """"domestic tourists" is read through the glossary as "khách nội địa": never the international figure."""
     assistant = _plan_assistant(tmp_path, "Năm 2030 tỉnh phấn đấu đón 2 triệu lượt khách du lịch quốc tế, trong đó "
