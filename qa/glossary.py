@@ -9,6 +9,7 @@ general administrative and legal vocabulary, written without sight of the eval q
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -68,7 +69,18 @@ class Glossary:
         return ()
 
 
+    @classmethod
+    def load(cls, path: Path) -> Glossary:
+        """The glossary in ``path``; an empty one (English then matched by e5 alone) if it cannot be read."""
+        try:
+            return cls.parse(path.read_text(encoding="utf-8").splitlines())
+        except (OSError, UnicodeDecodeError) as exc:
+            logging.getLogger("qa").warning("glossary %s unreadable (%s): English questions get no Vietnamese terms",
+                                            path, exc)
+            return cls({}, 0)
+
+
 @cache
 def glossary() -> Glossary:
     """The bundled glossary."""
-    return Glossary.parse(GLOSSARY_PATH.read_text(encoding="utf-8").splitlines())
+    return Glossary.load(GLOSSARY_PATH)

@@ -919,3 +919,12 @@ def test_the_glossary_takes_the_longest_phrase_and_plain_forms_of_words():
     assert glossary.translate("the poor households and other households") == ["hộ nghèo", "hộ gia đình", "hộ"]
     assert glossary.translate("Licences") == ["giấy phép"]  # NFC, whatever the file's form
     assert glossary.translate("comment") == []
+
+
+def test_an_unreadable_glossary_leaves_english_questions_to_the_dense_model(tmp_path, caplog):
+    """A missing or corrupt glossary file is logged and read as empty: nothing breaks."""
+    missing = Glossary.load(tmp_path / "none.tsv")
+    (tmp_path / "bad.tsv").write_bytes(b"licence\t\xff\xfe gi\xe1y")
+    corrupt = Glossary.load(tmp_path / "bad.tsv")
+    assert missing.translate("licence") == corrupt.translate("licence") == []
+    assert "unreadable" in caplog.text
