@@ -31,6 +31,7 @@ from qa.extract import (
     extract,
     inline_list,
     listed_after,
+    names_a_body_for_a_person,
     names_end,
     relative_time,
     titled_body,
@@ -207,7 +208,8 @@ class Answerer:
             if pick is not None and _other_year(query, pick):
                 pick, reason = None, Refusal.YEAR
             if pick is not None and (self._other_measure(query, pick) or _contrasted(query, pick.cand.text)
-                                     or _unglossed(query, pick)):
+                                     or _unglossed(query, pick) or (pick.extract is not None
+                                     and names_a_body_for_a_person(query, pick.extract.short))):
                 pick, reason = None, Refusal.NOT_STATED
             if pick is not None and pick.extract is not None and pick.extract.figure \
                     and (pick.cand.chunk.id, pick.extract.start) in taken:

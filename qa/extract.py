@@ -35,6 +35,14 @@ _BODY_HEADS = (
     r"Chủ đầu tư|Chủ|Tổ|Đơn vị|Cơ sở|Nhà nước|Thành ủy|Tỉnh ủy|Đảng"
 )
 _BODY = re.compile(rf"(?<![\w/\-])(?:{_BODY_HEADS})(?![\w\-])(?:\s+[^\s,;.:()]+){{0,8}}")
+# A question about who holds an office ("Chủ tịch UBND tỉnh là ai", "Who is the Chairman of …") asks
+# for a person: a body ("UBND Thành phố") does not answer it.
+_HOLDER_ASKED = re.compile(
+    r"\b(?:(?:pho )?chu tich|giam doc|bo truong|thu tuong|chanh an|vien truong|truong ban)\b[^?]*\bla ai\b|"
+    r"\bai la (?:pho )?(?:chu tich|giam doc|bo truong|thu tuong|chanh an|vien truong|truong ban)\b|"
+    r"\bwho (?:is|was) (?:the )?(?:vice )?(?:chair(?:man|woman|person)?|director|minister|prime minister|"
+    r"president|chief justice|head)\b")
+_PERSON_HEADS = re.compile(r"(?:Người|Cá nhân|Chủ tịch|Chánh án|Viện trưởng|Bộ trưởng|Thủ tướng|Thủ trưởng)\b")
 # Where a body's name stops: a verb or connective that starts the predicate.
 _BODY_STOP = re.compile(
     r"\s+(?:có trách nhiệm|chịu trách nhiệm|có thẩm quyền|có quyền|có nghĩa vụ|chủ trì|phối hợp|thực hiện|"
@@ -101,6 +109,12 @@ PEOPLE = frozenset(fold(w) for w in ("người", "lao động", "khách", "học
                                      "thanh niên", "cán bộ", "công chức", "viên chức", "đại biểu", "thành viên",
                                      "hội viên", "đoàn viên", "trẻ", "cử tri", "nhân viên"))
 _PEOPLE_ASKED = re.compile(r"\b(?:bao nhieu|mayq) nguoi\b|\bhow many people\b")
+
+
+def names_a_body_for_a_person(query: Query, short: str) -> bool:
+    """The question asks who holds an office and ``short`` names a body, not a person."""
+    return bool(_HOLDER_ASKED.search(query.folded)) and _BODY.match(short) is not None \
+        and not _PERSON_HEADS.match(short)
 
 
 def counts_people(query: Query) -> bool:

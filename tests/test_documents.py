@@ -884,6 +884,16 @@ def test_a_count_in_millions_carries_the_noun_it_counts(tmp_path, question):
     assert assistant.ask(question).short == "12 triệu khách du lịch nội địa"
 
 
+def test_who_holds_an_office_is_not_answered_with_a_body(tmp_path):
+    """A plan that names no chairman: "Who is the Chairman …" is refused, not answered "Ủy ban nhân dân tỉnh";
+    which body acts is still answered."""
+    assistant = _plan_assistant(tmp_path, "Giao Ủy ban nhân dân tỉnh chỉ đạo xây dựng 5 trường học mới.")
+    for question in ("Who is the Chairman of the provincial People's Committee?",
+                     "Chủ tịch Ủy ban nhân dân tỉnh năm 2030 là ai?"):
+        _assert_refused(assistant.ask(question), "Ủy ban nhân dân tỉnh —")
+    assert assistant.ask("Cơ quan nào chỉ đạo xây dựng trường học mới?").short == "Ủy ban nhân dân tỉnh"
+
+
 def test_an_english_question_on_one_side_of_a_contrast_is_not_answered_with_the_other(tmp_path):
     """"domestic tourists" is read through the glossary as "khách nội địa": never the international figure."""
     assistant = _plan_assistant(tmp_path, "Năm 2030 tỉnh phấn đấu đón 2 triệu lượt khách du lịch quốc tế, trong đó "
