@@ -23,16 +23,15 @@ from corpus.targets import Target, TargetValue
 from corpus.text import CONTRASTS, content_terms, fold, has_diacritics, is_stopword
 from index.store import Index
 from qa.extract import (
-    PEOPLE,
     Extract,
     body,
-    counts_people,
     enumeration,
     extract,
     inline_list,
     listed_after,
     names_a_body_for_a_person,
     names_end,
+    people_counted,
     relative_time,
     titled_body,
     yes_no,
@@ -207,9 +206,7 @@ class Answerer:
             pick = None if reason else self._take(query, s.candidates[i], s.answerable)
             if pick is not None and _other_year(query, pick):
                 pick, reason = None, Refusal.YEAR
-            if pick is not None and (self._other_measure(query, pick) or _contrasted(query, pick.cand.text)
-                                     or _unglossed(query, pick) or (pick.extract is not None
-                                     and names_a_body_for_a_person(query, pick.extract.short))):
+            if pick is not None and self._answers_another_thing(query, pick):
                 pick, reason = None, Refusal.NOT_STATED
             if pick is not None and pick.extract is not None and pick.extract.figure \
                     and (pick.cand.chunk.id, pick.extract.start) in taken:
@@ -255,8 +252,7 @@ class Answerer:
             return ""
         found = figures(cand.text)
         units = asked_units(query.text) & KNOWN_UNITS  # "bao nhiêu thầy thuốc" may be "bác sỹ": no veto
-        if not units and counts_people(query):
-            units = set(PEOPLE)  # "bao nhiêu người" is not answered by "24 chỉ tiêu"
+        units = units or people_counted(query)  # "bao nhiêu người" is not answered by "24 chỉ tiêu"
         if units and found and not any(unit_agrees(f, cand.text, units) for f in found):
             return Refusal.UNIT
         if found and _MONEY_ASKED.search(query.folded) and not asks_rate(query.text) \
@@ -265,6 +261,15 @@ class Answerer:
         if found and asks_count(query.text) and all(f.unit == "%" or is_money(f) for f in found):
             return Refusal.UNIT
         return ""
+
+    def _answers_another_thing(self, query: Query, pick: _Pick) -> bool:
+        """The pick answers a neighbouring question, not this one.
+
+        Another thing's rate, the other side of a contrast, a measure an English question's terms do not
+        name, or a body where a person is asked.
+        """
+        return (self._other_measure(query, pick) or _contrasted(query, pick.cand.text) or _unglossed(query, pick)
+                or (pick.extract is not None and names_a_body_for_a_person(query, pick.extract.short)))
 
     def _other_measure(self, query: Query, pick: _Pick) -> bool:
         """The rate picked is another thing's: "tỷ lệ hộ nghèo" asked, "tỷ lệ lao động qua đào tạo đạt 74,2%" read.
@@ -706,7 +711,7 @@ def _unglossed(query: Query, pick: _Pick) -> bool:
     figure measures is not what is asked. Names ("Hanoi") say nothing of it, nor does the document's title.
     """
     found = pick.extract
-    if found is None or not found.figure or query.answer_type is not AnswerType.QUANTITY or not is_english(query.text):
+    if found is None or not found.figure or query.answer_type is not AnswerType.QUANTITY or not query.glossed:
         return False
     glossed = [fold(t).lower() for t in glossary().translate(re.sub(r"\b[A-Z][a-z]+\b", " ", query.text))
                if _measured(t)]

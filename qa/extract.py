@@ -105,9 +105,9 @@ _TAIL_END = re.compile(r"[,;:.()\n]|\s(?:trong đó|và|hoặc|(?<!đối )với
 
 
 # Nouns that count people, folded: what "bao nhiêu người" may be answered in.
-PEOPLE = frozenset(fold(w) for w in ("người", "lao động", "khách", "học sinh", "sinh viên", "bệnh nhân",
-                                     "thanh niên", "cán bộ", "công chức", "viên chức", "đại biểu", "thành viên",
-                                     "hội viên", "đoàn viên", "trẻ", "cử tri", "nhân viên"))
+_PEOPLE = frozenset(fold(w) for w in ("người", "lao động", "khách", "học sinh", "sinh viên", "bệnh nhân",
+                                      "thanh niên", "cán bộ", "công chức", "viên chức", "đại biểu", "thành viên",
+                                      "hội viên", "đoàn viên", "trẻ", "cử tri", "nhân viên"))
 _PEOPLE_ASKED = re.compile(r"\b(?:bao nhieu|mayq) nguoi\b|\bhow many people\b")
 
 
@@ -117,9 +117,9 @@ def names_a_body_for_a_person(query: Query, short: str) -> bool:
         and not _PERSON_HEADS.match(short)
 
 
-def counts_people(query: Query) -> bool:
-    """The question asks how many people ("bao nhiêu người …")."""
-    return bool(_PEOPLE_ASKED.search(fold_question(query.text)))
+def people_counted(query: Query) -> set[str]:
+    """The nouns that count people when the question asks how many people ("bao nhiêu người …"), else none."""
+    return set(_PEOPLE) if _PEOPLE_ASKED.search(fold_question(query.text)) else set()
 
 
 def _described(items: list[Figure], every: list[Figure], text: str, query: Query) -> list[Figure]:
@@ -135,8 +135,7 @@ def _described(items: list[Figure], every: list[Figure], text: str, query: Query
     units = asked_units(query.text)
     if units == {"%"} and not re.search(r"%|phan tram|percent", fold(query.text)):
         units = set()  # "tỷ lệ cây xanh" may be in m2/người: only a "%" asked in words counts here
-    if not units and counts_people(query):
-        units = set(PEOPLE)  # "bao nhiêu người …" is counted in people: "4.000 lao động", not "230 phiên"
+    units = units or people_counted(query)  # "bao nhiêu người …": "4.000 lao động", not "230 phiên"
     items = [f for f in items if unit_agrees(f, text, units)] or items
     if asks_count(query.text):  # "how many": not a rate or a sum of money
         items = [f for f in items if f.unit != "%" and not is_money(f)] or items

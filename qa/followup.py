@@ -177,10 +177,10 @@ def _swapped(prev_q: str, phrase: str) -> str:
     def sides(word: str) -> set[str]:
         return {fold(t).lower() for t in glossary().translate(word)}
 
+    olds = [(old, sides(old.group())) for old in re.finditer(r"[A-Za-z]+", prev_q)]
     for new in re.finditer(r"[A-Za-z]+", phrase):
         said = sides(new.group())
-        for old in re.finditer(r"[A-Za-z]+", prev_q):
-            other = sides(old.group())
+        for old, other in olds:
             if any((one in said and two in other and one not in other) for a, b in CONTRASTS
                    for one, two in ((a, b), (b, a))):
                 return f"{prev_q[:old.start()]}{new.group()}{prev_q[old.end():]}"
