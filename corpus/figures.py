@@ -18,7 +18,8 @@ from corpus.text import STOPWORDS, canonical_number, fold, fold_question, has_di
 # Time units (a duration is a number with one of these), in folded form.
 TIME_UNITS = ("nam", "thang", "tuan", "ngay", "ngay lam viec", "gio", "phut", "quy")
 _MONEY = ("nghìn tỷ đồng", "tỷ đồng", "triệu đồng", "nghìn đồng", "đồng", "tỷ USD", "triệu USD", "USD")
-_UNITS = [
+# Units that measure (money, rates, sizes, time), as against nouns a figure counts.
+_MEASURES = (
     *_MONEY,
     # rates written as a unit
     "bác sỹ/vạn dân", "bác sĩ/vạn dân", "giường bệnh/vạn dân", "m2/người", "m²/người", "%/năm",
@@ -28,6 +29,9 @@ _UNITS = [
     "kg", "tấn", "lít",
     # time
     "ngày làm việc", "ngày", "tháng", "năm", "tuần", "giờ", "phút", "quý", "tuổi",
+)
+_UNITS = [
+    *_MEASURES,
     # counts
     "triệu lượt", "lượt khách", "lượt", "triệu người", "triệu", "nghìn", "tỷ", "hộ", "xã", "phường",
     "trường", "lao động", "doanh nghiệp", "sản phẩm", "đơn vị", "người", "dự án", "phiên", "khách",
@@ -161,7 +165,7 @@ _PERCENT_WORDS = re.compile(r"\b(?:phan tram|percent|percentage|ty le|ti le|rate
 
 
 # Words after "bao nhiêu" that do not name what is counted.
-_NOT_COUNTERS = frozenset("la dat tang giam con phan ty trieu nghin nguoi so muc lan".split())
+_NOT_COUNTERS = frozenset("la dat tang giam con phan ty trieu nghin nguoi so muc lan thoi".split())
 # Classifiers before the counted noun: "mấy ngôi trường" counts "trường".
 _CLASSIFIERS = frozenset("ngoi cai chiec can toa buc quyen tam".split())
 # Spellings of one unit (folded): a question's "mét vuông" is the text's "m2".
@@ -170,15 +174,23 @@ _SAME_UNIT = [frozenset(g) for g in (
     {"bac sy/van dan", "bac si/van dan"}, {"m2/nguoi", "m²/nguoi"})]
 
 
+# "số giường bệnh trên một vạn dân": the rate unit "giường bệnh/vạn dân", as the text writes it.
+_PER_TEN_THOUSAND = re.compile(r"\s+tren\s+(?:mot\s+|1\s+)?van dan\b")
+# "(Chỉ tiêu) số km …" opening the question: a measure asked ("số doanh nghiệp" may be "đơn vị").
+_COUNT_OF = r"^(?:chi tieu )?so"
+
+
 def asked_units(question: str) -> set[str]:
     """Units a question asks its figure in (folded): "bao nhiêu tỷ USD" → {"ty usd"}, "tỷ lệ" → {"%"}.
 
     A counted noun that is no known unit ("bao nhiêu căn nhà", "bao nhiêu MW") is returned as
     its first word ("can", "mw"): the figure must be followed by it.
     """
-    folded = fold_question(question)
+    folded = _PER_TEN_THOUSAND.sub("/van dan", fold_question(question))
     units = {fold(u) for u in _UNITS if u not in ("%", "người") and fold(u) in folded and re.search(
         rf"\b(?:bao nhieu|mayq|how many|how much)\s+{re.escape(fold(u))}(?!\w)(?!\s*(?:19|20)\d\d)", folded)}
+    if not asks_rate(question):  # "Số giường bệnh trên vạn dân là bao nhiêu"; "Số vụ … giảm bao nhiêu" may be in %
+        units |= {fold(u) for u in _MEASURES if re.match(rf"{_COUNT_OF}\s+{re.escape(fold(u))}(?!\w)", folded)}
     if re.search(r"\bbao nhieu phan\b|\bbao nhieu %|phan tram", folded):
         units.add("%")
     if not units:

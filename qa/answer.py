@@ -16,7 +16,7 @@ import numpy as np
 
 from corpus.abbrev import definition_in
 from corpus.chunker import Chunk, unit_title
-from corpus.figures import KNOWN_UNITS, asked_units, asks_count, asks_rate, figures, is_money, unit_agrees
+from corpus.figures import KNOWN_UNITS, TIME_UNITS, asked_units, asks_count, asks_rate, figures, is_money, unit_agrees
 from corpus.relations import relations_for
 from corpus.structure import UnitKind, citation_path
 from corpus.targets import Target, TargetValue
@@ -65,8 +65,11 @@ _ASKED_KIND = re.compile(rf"\b({'|'.join(_KIND_WORDS)}) nao\b|\bwhich ({'|'.join
 # names no rate is answered only by a sum of money: not by another indicator's growth or share
 # ("vốn đầu tư tăng 10%"), nor by a count ("24 chỉ tiêu"). A count ("số doanh nghiệp …", "how
 # many") is not answered by a rate or a sum of money either.
+# Units of time and frequency: what they measure is never a count of things.
+_NO_COUNT = frozenset((*TIME_UNITS, "lan"))
 _MONEY_ASKED = re.compile(r"\b(?:tong (?:von|muc|kinh phi|chi phi|gia tri|chi|thu)|kinh phi|ngan sach|so tien|"
-                          r"bao nhieu tien|total (?:cost|investment|amount|budget|capital)|how much money)\b")
+                          r"bao nhieu tien|phat tien|tien phat|total (?:cost|investment|amount|budget|capital)|"
+                          r"how much money|how much [\w ]{0,40}\bfined?)\b")
 # A later candidate is looked at only if at least this share as probable as the best (train
 # split, share 0 / 0.05 / 0.1 / 0.2: accuracy 0.818 / 0.829 / 0.829 / 0.829, wrong refusals 0.013 /
 # 0.013 / 0.020 / 0.020, unanswerable refused 0.531 / 0.594 / 0.594 / 0.594).
@@ -251,7 +254,8 @@ class Answerer:
         if query.answer_type is not AnswerType.QUANTITY:
             return ""
         found = figures(cand.text)
-        units = asked_units(query.text) & KNOWN_UNITS  # "bao nhiêu thầy thuốc" may be "bác sỹ": no veto
+        asked = asked_units(query.text)
+        units = asked & KNOWN_UNITS  # "bao nhiêu thầy thuốc" may be "bác sỹ": no veto
         units = units or people_counted(query)  # "bao nhiêu người" is not answered by "24 chỉ tiêu"
         if units and found and not any(unit_agrees(f, cand.text, units) for f in found):
             return Refusal.UNIT
@@ -260,6 +264,9 @@ class Answerer:
             return Refusal.UNIT
         if found and asks_count(query.text) and all(f.unit == "%" or is_money(f) for f in found):
             return Refusal.UNIT
+        counting = asks_count(query.text) or bool(asked - KNOWN_UNITS)  # "bao nhiêu thẩm phán"
+        if found and counting and not asked & _NO_COUNT and all(fold(f.unit) in _NO_COUNT for f in found):
+            return Refusal.UNIT  # "how many judges" is not answered by "15 ngày" or "mỗi năm một lần"
         return ""
 
     def _answers_another_thing(self, query: Query, pick: _Pick) -> bool:
@@ -276,7 +283,7 @@ class Answerer:
 
         What a figure measures is said after the last "tỷ lệ" before it in its sentence, else in its own
         clause ("GRDP tăng 6,5-7,0%"); it must share a word with what the question asks the rate of, and
-        the sentence must name the first word of that ("tiêm chủng" of "tỷ lệ tiêm chủng … cho trẻ em").
+        the sentence must name its first two words ("tiêm chủng" of "tỷ lệ tiêm chủng … cho trẻ em").
         An English question is read in its glossary terms ("rural unemployment rate" → "tỷ lệ thất nghiệp").
         """
         found = pick.extract
@@ -295,10 +302,15 @@ class Answerer:
             return True
         if english:
             return False  # glossary terms come in no phrase order: no head to read
-        # the head of what is asked ("tỷ lệ tiêm chủng … cho trẻ em") must be in the sentence
-        head = next((w for w in re.findall(r"[^\W\d_]+", rest) if _measured(w)), "")
+        # the head of what is asked, its first two words ("tiêm chủng" of "tỷ lệ tiêm chủng … cho trẻ em",
+        # "hộ nghèo" of "tỷ lệ hộ nghèo khu vực nông thôn"), must be in the sentence
+        words = re.findall(r"[^\W\d_]+", rest)
+        first = next((i for i, w in enumerate(words) if _measured(w)), None)
         sentence = _measured(pick.cand.text)
-        return bool(head) and not head.isupper() and bool(sentence) and not _measured(head) & sentence
+        if first is None or words[first].isupper() or not sentence:
+            return False
+        head = [w for w in words[first:first + 2] if _measured(w) and not w.isupper()]
+        return not all(_measured(w) & sentence for w in head)
 
     def _take(self, query: Query, cand: Candidate, prob: float) -> _Pick | None:
         """What the answer type wants from ``cand`` (None: not there, try the next candidate)."""
@@ -674,7 +686,7 @@ _CLAUSE = re.compile(r"[,;](?!\d)")
 # Words any target's statement may carry, as written: what it measures lies in the others.
 _GENERIC = frozenset(("mục tiêu chỉ tiêu kế hoạch phấn đấu đạt đặt năm thành phố tỉnh thủ đô cuối đến tăng giảm "
                       "còn mức khoảng trên dưới ít nhất tối thiểu phần trăm về xuống duy trì ở bình quân cả nước "
-                      "dự kiến cần phải trong toàn địa bàn so với").split())
+                      "dự kiến cần phải trong toàn địa bàn so với người").split())
 _GENERIC_FOLDED = frozenset(fold(w) for w in _GENERIC)
 
 

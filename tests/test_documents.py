@@ -943,3 +943,32 @@ def test_an_unreadable_glossary_leaves_english_questions_to_the_dense_model(tmp_
     corrupt = Glossary.load(tmp_path / "bad.tsv")
     assert missing.translate("licence") == corrupt.translate("licence") == []
     assert "unreadable" in caplog.text
+
+
+def test_a_rate_is_of_the_first_two_words_asked(tmp_path):
+    """"tỷ lệ hộ nghèo khu vực nông thôn" is not answered with the rural clean-water rate of households, though
+    that sentence names "hộ" and "khu vực nông thôn"; the clean-water rate itself is."""
+    assistant = _plan_assistant(tmp_path, "Năm 2030, tỷ lệ hộ dân khu vực nông thôn dùng nước sạch đạt 90%.")
+    _assert_refused(assistant.ask("Năm 2030 tỷ lệ hộ nghèo khu vực nông thôn là bao nhiêu?"), "90%")
+    assert assistant.ask("Tỷ lệ hộ dân nông thôn dùng nước sạch năm 2030 là bao nhiêu?").short == "90%"
+
+
+def test_a_rate_of_people_is_the_rate_of_what_follows_người(tmp_path):
+    """"người lao động" is "lao động": the rate asked of "người lao động" is answered by the sentence on "lao động"."""
+    assistant = _plan_assistant(tmp_path, "Năm 2030, tỷ lệ lao động có việc làm sau đào tạo đạt 85%.")
+    assert assistant.ask("Tỷ lệ người lao động có việc làm sau đào tạo năm 2030 là bao nhiêu?").short == "85%"
+
+
+@pytest.mark.parametrize("question", [
+    "Số giường bệnh trên một vạn dân năm 2030 là bao nhiêu?",
+    "Không tổ chức khám sức khỏe định kỳ thì bị phạt tiền bao nhiêu?",
+    "Một hội đồng khám có bao nhiêu bác sĩ chuyên khoa?",
+    "How many specialist doctors sit on an examination board?",
+])
+def test_a_figure_in_another_unit_than_the_one_asked_is_no_answer(tmp_path, question):
+    """The plan gives doctors per ten thousand people, how often check-ups are held and how long results take:
+    not beds per ten thousand, a fine, or how many doctors sit on a board."""
+    assistant = _plan_assistant(tmp_path, "Năm 2030, đạt 15 bác sỹ/vạn dân; tổ chức khám sức khỏe định kỳ mỗi năm "
+                                          "một lần; kết quả khám trả trong 10 ngày.")
+    _assert_refused(assistant.ask(question), "15 bác sỹ", "một lần", "10 ngày")
+    assert assistant.ask("Số bác sĩ trên một vạn dân năm 2030 là bao nhiêu?").short == "15 bác sỹ/vạn dân"
