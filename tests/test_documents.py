@@ -6,10 +6,12 @@ Everything runs on the fake embedder: these pin behaviour that must not depend o
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import LAWS
 
@@ -972,3 +974,19 @@ def test_a_figure_in_another_unit_than_the_one_asked_is_no_answer(tmp_path, ques
                                           "một lần; kết quả khám trả trong 10 ngày.")
     _assert_refused(assistant.ask(question), "15 bác sỹ", "một lần", "10 ngày")
     assert assistant.ask("Số bác sĩ trên một vạn dân năm 2030 là bao nhiêu?").short == "15 bác sỹ/vạn dân"
+
+
+def test_after_a_best_match_turned_down_a_far_less_probable_neighbour_is_no_answer(tmp_path, monkeypatch):
+    """"nhập khẩu" asked: the export sentence, most probable, is turned down as the other side of the pair, and
+    the growth sentence, a sixth as probable, is a neighbour, not the answer. Scores are fixed to test the rule."""
+    assistant = _plan_assistant(tmp_path, "Năm 2030, GRDP tăng 7%. Kim ngạch xuất khẩu năm 2030 tăng 5%.")
+    scored = assistant.answerer.scored
+
+    def fixed(query):
+        s = scored(query)
+        probs = [0.6 if "xuất khẩu" in c.text else 0.1 if "GRDP" in c.text else 0.0 for c in s.candidates]
+        return dataclasses.replace(s, probs=np.array(probs), answerable=0.9)
+
+    monkeypatch.setattr(assistant.answerer, "scored", fixed)
+    _assert_refused(assistant.ask("Kim ngạch nhập khẩu năm 2030 tăng bao nhiêu phần trăm?"), "7%", "5%")
+    assert assistant.ask("Kim ngạch xuất khẩu năm 2030 tăng bao nhiêu phần trăm?").short == "5%"
