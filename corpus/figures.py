@@ -111,6 +111,37 @@ def number_values(text: str) -> list[float]:
     return out
 
 
+def figure_values(fig: Figure) -> list[float]:
+    """The figure's numeric values, a number in words included ("mười lăm tuổi" → 15)."""
+    if fig.numbers:
+        return number_values(fig.value)
+    spelt = re.fullmatch(_NUMBER_WORDS, fig.value.lower().strip())
+    return [_spelt_value(spelt.group().split())] if spelt else []
+
+
+_DIGIT_WORDS = {"một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "lăm": 5, "sáu": 6, "bảy": 7,
+                "tám": 8, "chín": 9}
+
+
+def _spelt_value(words: list[str]) -> float:
+    """"mười lăm" → 15, "hai mươi mốt" → 21, "một trăm linh năm" → 105, "nửa" → 0.5."""
+    total, current = 0.0, 0.0
+    for w in words:
+        if w in _DIGIT_WORDS:
+            current += _DIGIT_WORDS[w]
+        elif w == "mười":
+            current += 10
+        elif w == "mươi":
+            current *= 10
+        elif w == "trăm":
+            total, current = total + current * 100, 0.0
+        elif w == "nghìn":
+            total, current = (total + current) * 1000, 0.0
+        elif w == "nửa":
+            current += 0.5
+    return total + current
+
+
 def _heading_number(text: str, start: int) -> bool:
     """"9. Quyết liệt …" at the start of a line, or the N of "Điều N"/"khoản N"/"mục N"/"số N"."""
     line_start = text.rfind("\n", 0, start) + 1

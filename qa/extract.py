@@ -17,6 +17,7 @@ from corpus.figures import (
     asked_units,
     asks_count,
     dates,
+    figure_values,
     figures,
     is_money,
     number_values,
@@ -381,6 +382,37 @@ def listed_after(text: str, query: Query) -> Extract | None:
     return None
 
 
+# The words before a figure (or after it: "trở lên") that make it a bound: (pattern, lower?, inclusive?).
+_BOUNDS = ((re.compile(r"(?:chua du|duoi|khong du)$"), False, False),
+           (re.compile(r"(?:den|khong qua|toi da)$"), False, True),
+           (re.compile(r"(?:tren|hon)$"), True, False),
+           (re.compile(r"(?:tu du|tu|du|it nhat|toi thieu|khong duoi)$"), True, True))
+
+
+_BOUND_ASKED = re.compile(r"\b(?:duoi|tren|hon|tu|den|it nhat|toi thieu|toi da|khong qua|below|under|above|over|"
+                          r"more than|less than|at least|at most)\s+\d|\d[\d.,]*\s*%?\s*(?:tro len|tro xuong)")
+
+
+def _within(value: float, text: str, found: list[Figure]) -> bool | None:
+    """Whether ``value`` lies within the bounds the figures of ``text`` set; None when they set none."""
+    checks = []
+    for f in found:
+        values = figure_values(f)
+        if len(values) != 1:
+            continue
+        before = " ".join(fold(f"{text[max(0, f.start - 16):f.start]} {f.comparator}").lower().split())
+        after = fold(f.text).lower()
+        bound = next(((low, inclusive) for pattern, low, inclusive in _BOUNDS if pattern.search(before)), None)
+        if bound is None and after.endswith(("tro len", "tro xuong")):
+            bound = (after.endswith("tro len"), True)
+        if bound is not None:
+            low, inclusive = bound
+            limit = values[0]
+            checks.append(value >= limit if low and inclusive else value > limit if low
+                          else value <= limit if inclusive else value < limit)
+    return all(checks) if checks else None
+
+
 def yes_no(text: str, query: Query, heading: str = "") -> Extract | None:
     """"Có" or "Không" when the sentence decides the question, else None (quote it without a verdict).
 
@@ -388,8 +420,13 @@ def yes_no(text: str, query: Query, heading: str = "") -> Extract | None:
     nghiêm cấm" is forbidden although the item itself has no negation.
     """
     asked = [v for v in number_values(query.text) if not 1900 <= v <= 2100]
-    have = [v for f in figures(text) for v in number_values(f.value)]
+    found = figures(text)
+    have = [v for f in found for v in figure_values(f)]
     if asked and have:
+        # "16 tuổi" against "từ đủ mười lăm tuổi đến chưa đủ mười tám tuổi"; a bound asked ("dưới 3%") is compared
+        bounded = [] if _BOUND_ASKED.search(query.folded) else [_within(v, text, found) for v in asked]
+        if bounded and all(b is not None for b in bounded):
+            return Extract(0, len(text), "Có" if all(bounded) else "Không")
         verdict = "Có" if all(v in have for v in asked) else "Không"
         return Extract(0, len(text), verdict)
     q_neg = bool(_NEGATION.search(query.folded))

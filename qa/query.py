@@ -92,7 +92,8 @@ _TYPE_PATTERNS: list[tuple[AnswerType, re.Pattern[str]]] = [
 ]
 # English function words: a question made mostly of them is English.
 _ENGLISH = frozenset("the a an of to in for on is are does do can must should what which who when where how "
-                     "and or with under by from that this there any all be has have will was were".split())
+                     "and or with under by from that this there any all be has have will was were "
+                     "if their they whether would could into been".split())
 _YESNO = re.compile(r"\b(?:co|duoc|phai|da|se|can|bi)\b.*\bkhong\s*\??\s*$|\bdung hay sai\b|\bhay khong\b|"
                     r"\bphai khong\b|\bdung khong\b")
 _YESNO_EN = re.compile(r"^(?:is|are|does|do|can|must|should|was|were|has|have|will|may)\b")
@@ -159,7 +160,8 @@ def _about_unit_only(folded: str, spans: list[tuple[int, int]]) -> bool:
 
 # English words that are not also Vietnamese syllables typed without accents ("the", "can", "do", "to" are).
 _ENGLISH_ONLY = frozenset("what which when where who whom how many much is are was were of for does did and "
-                          "with from that this there will has have should must under".split())
+                          "with from that this there will has have should must under "
+                          "if their they whether would could into been".split())
 
 
 # A question fewer than half of whose syllables occur in the corpus is foreign to it (English,

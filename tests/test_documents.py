@@ -990,3 +990,30 @@ def test_after_a_best_match_turned_down_a_far_less_probable_neighbour_is_no_answ
     monkeypatch.setattr(assistant.answerer, "scored", fixed)
     _assert_refused(assistant.ask("Kim ngạch nhập khẩu năm 2030 tăng bao nhiêu phần trăm?"), "7%", "5%")
     assert assistant.ask("Kim ngạch xuất khẩu năm 2030 tăng bao nhiêu phần trăm?").short == "5%"
+
+
+_AGES = "Người từ đủ mười lăm tuổi đến chưa đủ mười tám tuổi được tham gia đội tình nguyện nếu được cha, mẹ đồng ý."
+
+
+@pytest.mark.parametrize(("question", "verdict"), [
+    ("Người 16 tuổi có được tham gia đội tình nguyện không?", "Có"),
+    ("Người 14 tuổi có được tham gia đội tình nguyện không?", "Không"),
+    ("Người 18 tuổi có được tham gia đội tình nguyện không?", "Không"),
+    ("Can a 17-year-old join the volunteer team if their parents agree?", "Có"),
+])
+def test_an_age_asked_is_judged_against_the_range_the_text_sets(law_assistant, question, verdict):
+    """"16 tuổi" is within "từ đủ mười lăm tuổi đến chưa đủ mười tám tuổi" (a range written in words):
+    the verdict says whether the age asked falls in it, not whether the text names that very number."""
+    from qa.extract import yes_no
+
+    query = law_assistant.query(question)
+    found = yes_no(_AGES, query)
+    assert query.answer_type is AnswerType.YESNO and found is not None and found.short == verdict
+
+
+def test_a_bound_asked_is_compared_with_the_bound_written(law_assistant):
+    """"có được kiểm soát dưới 3% không" asks about the target itself: "dưới 4%" does not say yes."""
+    from qa.extract import yes_no
+
+    found = yes_no("Kiểm soát chỉ số giá dưới 4%.", law_assistant.query("Chỉ số giá có được kiểm soát dưới 3% không?"))
+    assert found is not None and found.short == "Không"
