@@ -283,7 +283,8 @@ class Answerer:
         name, or a body where a person is asked.
         """
         return (self._other_measure(query, pick) or _contrasted(query, pick.cand.text) or _unglossed(query, pick)
-                or (pick.extract is not None and names_a_body_for_a_person(query, pick.extract.short)))
+                or (pick.extract is not None and names_a_body_for_a_person(query, pick.extract.short))
+                or (asks_place(query) and _place(pick.cand.text) is None))
 
     def _other_measure(self, query: Query, pick: _Pick) -> bool:
         """The rate picked is another thing's: "tỷ lệ hộ nghèo" asked, "tỷ lệ lao động qua đào tạo đạt 74,2%" read.
@@ -328,6 +329,9 @@ class Answerer:
             pos = cand.chunk.text.find(value.text)
             if pos >= 0:
                 return _Pick(cand, prob, Extract(pos, pos + len(value.text), value.text, value.text), target)
+        if kind is AnswerType.FACT and asks_place(query):
+            found = _place(cand.text)
+            return _Pick(cand, prob, found.shifted(cand.start), None) if found else None
         if kind is AnswerType.LIST:  # the sentence's own list, else the items that follow it
             found = inline_list(cand.text) or enumeration(cand.chunk.text[cand.start:]) or enumeration(cand.text)
             if found is not None:
@@ -706,6 +710,36 @@ def _measured(text: str) -> set[str]:
     generic = _GENERIC if accented else _GENERIC_FOLDED
     return {fold(w) for w in re.findall(r"[^\W\d_]+", text.lower())
             if not is_stopword(w, accented) and (w if accented else fold(w)) not in generic}
+
+
+# "tại địa điểm nào", "đặt ở đâu", "where is … located": a place is asked; so is "ở quận, huyện nào", read
+# with its accents when typed with them ("vệ tinh nào" asks for no tỉnh).
+_PLACE_ASKED = re.compile(r"\b(?:dia diem|vi tri) nao\b|\b(?:dat|xay dung|dien ra|to chuc|bo tri|nam) (?:o|tai) dau\b|"
+                          r"\bwhere (?:is|are|will|was|were|would)\b.*\b(?:located|built|held|sited|situated|placed)\b|"
+                          r"\b(?:in )?which (?:district|province|commune|ward|city|location|locality)\b")
+_UNITS = "quận|huyện|xã|phường|tỉnh|thị xã|thị trấn"
+_UNIT_ASKED = re.compile(rf"(?<!cơ )\b(?:{_UNITS})(?:, (?:{_UNITS}))* nào\b")
+_UNIT_ASKED_FOLDED = re.compile(rf"(?<!co )\b(?:{fold(_UNITS)})(?:, (?:{fold(_UNITS)}))* nao\b")
+# A place the text names: an administrative unit with its name ("huyện Gia Lâm"), or "tại/ở" a proper name; the
+# names that follow, comma-separated, are more places ("xã Yên Thường, huyện Gia Lâm"; "huyện Chương Mỹ, Quốc Oai").
+_NAME = r"[A-ZĐ][^\W\d_]*(?:\s+[A-ZĐ][^\W\d_]*)*"
+_ADMIN = r"(?:[xX]ã|[pP]hường|[tT]hị trấn|[hH]uyện|[qQ]uận|[tT]hị xã|[tT]ỉnh|[tT]hành phố)"
+_PLACE = re.compile(rf"(?:{_ADMIN}\s+|(?<=\btại )|(?<=\bở ))(?!Thành phố\b|Trung ương\b){_NAME}"
+                    rf"(?:,\s+(?:{_ADMIN}\s+)?{_NAME})*")
+
+
+def asks_place(query: Query) -> bool:
+    """Whether the question asks where something is (not where the documents say it)."""
+    if query.answer_type in (AnswerType.WHERE, AnswerType.CLAUSE):
+        return False
+    unit = _UNIT_ASKED.search(query.text.lower()) if query.has_diacritics else _UNIT_ASKED_FOLDED.search(query.folded)
+    return bool(unit or _PLACE_ASKED.search(query.folded))
+
+
+def _place(text: str) -> Extract | None:
+    """The place ``text`` names ("xã Yên Thường, huyện Gia Lâm"), if any."""
+    m = _PLACE.search(text)
+    return Extract(m.start(), m.end(), m.group()) if m else None
 
 
 _CONTRASTS = tuple((re.compile(rf"\b{a}\b"), re.compile(rf"\b{b}\b")) for a, b in CONTRASTS)

@@ -1017,3 +1017,18 @@ def test_a_bound_asked_is_compared_with_the_bound_written(law_assistant):
 
     found = yes_no("Kiểm soát chỉ số giá dưới 4%.", law_assistant.query("Chỉ số giá có được kiểm soát dưới 3% không?"))
     assert found is not None and found.short == "Không"
+
+
+_PLACES = ("Phát triển Trung tâm lưu trữ dự phòng của tỉnh. Xây dựng chợ đầu mối nông sản tại xã An Bình, huyện Đông "
+           "Sơn. Đẩy nhanh phê duyệt quy hoạch các đô thị vệ tinh Hòa Lạc, Sơn Tây.")
+
+
+def test_where_something_is_answers_with_the_place_or_says_the_plan_names_none(tmp_path):
+    """A place asked is answered with the place the sentence names; a sentence that names none does not say where.
+    "vệ tinh nào" (which satellite towns) asks for no province."""
+    assistant = _plan_assistant(tmp_path, _PLACES)
+    _assert_refused(assistant.ask("Trung tâm lưu trữ dự phòng của tỉnh được xây dựng tại địa điểm nào?"),
+                    "Phát triển Trung tâm")
+    assert assistant.ask("Chợ đầu mối nông sản đặt ở đâu?").short == "xã An Bình, huyện Đông Sơn"
+    assert assistant.ask("cho dau moi nong san xay dung o huyen nao").short == "xã An Bình, huyện Đông Sơn"
+    assert "Hòa Lạc, Sơn Tây" in assistant.ask("Những đô thị vệ tinh nào cần đẩy nhanh phê duyệt quy hoạch?").text
