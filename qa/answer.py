@@ -329,6 +329,9 @@ class Answerer:
             pos = cand.chunk.text.find(value.text)
             if pos >= 0:
                 return _Pick(cand, prob, Extract(pos, pos + len(value.text), value.text, value.text), target)
+        if kind in (AnswerType.FACT, AnswerType.QUANTITY) and _SESSION_ASKED.search(query.folded):
+            found = _session(cand.text)  # "kỳ họp thứ mấy" counts nothing
+            return _Pick(cand, prob, found.shifted(cand.start), None) if found else None
         if kind is AnswerType.FACT and asks_place(query):
             found = _place(cand.text)
             return _Pick(cand, prob, found.shifted(cand.start), None) if found else None
@@ -734,6 +737,17 @@ def asks_place(query: Query) -> bool:
         return False
     unit = _UNIT_ASKED.search(query.text.lower()) if query.has_diacritics else _UNIT_ASKED_FOLDED.search(query.folded)
     return bool(unit or _PLACE_ASKED.search(query.folded))
+
+
+# "kỳ họp thứ mấy", "at which session": the session ("khóa XVI, Kỳ họp thứ 14", "Kỳ họp thứ 7 (tháng 5/2024)").
+_SESSION_ASKED = re.compile(r"\bky hop (?:thu may|nao)\b|\bwhich (?:[\w']+ ){0,4}?(?:session|sitting)\b")
+_SESSION = re.compile(r"(?:khóa [IVXLC\d]+,\s*)?kỳ họp thứ [^\W_]+(?: \([^)]{1,30}\))?", re.IGNORECASE)
+
+
+def _session(text: str) -> Extract | None:
+    """The session ``text`` names, if any."""
+    m = _SESSION.search(text)
+    return Extract(m.start(), m.end(), m.group()) if m else None
 
 
 def _place(text: str) -> Extract | None:

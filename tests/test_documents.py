@@ -1032,3 +1032,15 @@ def test_where_something_is_answers_with_the_place_or_says_the_plan_names_none(t
     assert assistant.ask("Chợ đầu mối nông sản đặt ở đâu?").short == "xã An Bình, huyện Đông Sơn"
     assert assistant.ask("cho dau moi nong san xay dung o huyen nao").short == "xã An Bình, huyện Đông Sơn"
     assert "Hòa Lạc, Sơn Tây" in assistant.ask("Những đô thị vệ tinh nào cần đẩy nhanh phê duyệt quy hoạch?").text
+
+
+@pytest.mark.parametrize("question", [
+    "Luật Thủ đô sửa đổi được trình Quốc hội thông qua tại kỳ họp nào?",
+    "Kỳ họp thứ mấy thông qua Luật Thủ đô sửa đổi?",
+    "At which National Assembly session is the amended Capital Law to be passed?",
+])
+def test_which_session_answers_with_the_session(tmp_path, question):
+    """"kỳ họp nào", "thứ mấy", "which session": the session named, not a sentence that mentions sessions."""
+    assistant = _plan_assistant(tmp_path, "Tổ chức tốt các kỳ họp của Hội đồng nhân dân tỉnh. Hoàn thiện, trình Quốc "
+                                          "hội thông qua Luật Thủ đô (sửa đổi) tại Kỳ họp thứ 7 (tháng 5/2030).")
+    assert assistant.ask(question).short == "Kỳ họp thứ 7 (tháng 5/2030)"
