@@ -292,7 +292,8 @@ class Answerer:
         What a figure measures is said after the last "tỷ lệ" before it in its sentence, else in its own
         clause ("GRDP tăng 6,5-7,0%"); it must share a word with what the question asks the rate of, and
         the sentence must name its first two words ("tiêm chủng" of "tỷ lệ tiêm chủng … cho trẻ em").
-        An English question is read in its glossary terms ("rural unemployment rate" → "tỷ lệ thất nghiệp").
+        An English question is read in its glossary terms ("rural unemployment rate" → "tỷ lệ thất nghiệp"),
+        and what it measures must name a term of its head noun ("nước thải" of "share of rural wastewater").
         """
         found = pick.extract
         english = bool(query.glossed)
@@ -308,8 +309,13 @@ class Answerer:
         asked_of = _measured(rest) | (set() if english else _measured(query.expanded[len(query.text):]))
         if bool(said_of and asked_of) and not said_of & asked_of:
             return True
-        if english:
-            return False  # glossary terms come in no phrase order: no head to read
+        if english:  # the glossary terms come in no phrase order: the English head noun is read instead
+            head = _ENGLISH_RATE_OF.search(query.text.lower())
+            if head is None:
+                return False
+            terms = glossary().translate(head.group("of") or head.group("before"))
+            said_text = fold(" ".join([said, *self.index.derived.abbreviations.expand(said)])).lower()
+            return bool(terms) and not any(re.search(rf"\b{re.escape(fold(t).lower())}\b", said_text) for t in terms)
         # the head of what is asked, its first two words ("tiêm chủng" of "tỷ lệ tiêm chủng … cho trẻ em",
         # "hộ nghèo" of "tỷ lệ hộ nghèo khu vực nông thôn"), must be in the sentence
         words = re.findall(r"[^\W\d_]+", rest)
@@ -695,6 +701,15 @@ def _other_year(query: Query, pick: _Pick) -> bool:
     return bound is not None and bound.group(1) not in query.years
 
 
+# "share of rural wastewater (treated)", "rural poverty rate": the noun an English rate is of ("wastewater", "poverty").
+_ENGLISH_RATE_OF = re.compile(
+    r"\b(?:rate|share|percentage|proportion|ratio) of (?:the |all )?(?:[a-z-]+ ){0,3}?(?P<of>[a-z-]+)"
+    r"(?= (?:is|are|will|to|in|by|that|which|for|does|should|must|be|being|with|at|under|over|of)\b|\s*\?|$)|"
+    r"\b(?P<before>[a-z-]+) (?:rate|ratio)\b")
+_RATE_OF = re.compile(
+    r"\b(?:rate|share|percentage|proportion|ratio) of (?:the |all )?(?:[a-z-]+ ){0,3}?(?P<head>[a-z-]+)"
+    r"(?= (?:is|are|will|to|in|by|that|which|for|does|should|must|be|being|with|at|under|over|of)\b|\s*\?|$)|"
+    r"\b(?P=head)?(?P<head2>)")
 _RATE_OF = re.compile(r"\bt[yi] le\b")  # "tỷ lệ X": the rate of X
 _CLAUSE = re.compile(r"[,;](?!\d)")
 # Words any target's statement may carry, as written: what it measures lies in the others.

@@ -1044,3 +1044,11 @@ def test_which_session_answers_with_the_session(tmp_path, question):
     assistant = _plan_assistant(tmp_path, "Tổ chức tốt các kỳ họp của Hội đồng nhân dân tỉnh. Hoàn thiện, trình Quốc "
                                           "hội thông qua Luật Thủ đô (sửa đổi) tại Kỳ họp thứ 7 (tháng 5/2030).")
     assert assistant.ask(question).short == "Kỳ họp thứ 7 (tháng 5/2030)"
+
+
+def test_an_english_rate_is_of_its_head_noun(tmp_path):
+    """"share of rural wastewater" is a rate of wastewater: the rural clean-water rate, which shares "rural" and
+    "nước" with it, is no answer; the share of rural households with clean water is."""
+    assistant = _plan_assistant(tmp_path, "Năm 2030, tỷ lệ hộ dân khu vực nông thôn được cung cấp nước sạch đạt 95%.")
+    _assert_refused(assistant.ask("What share of rural wastewater is the province to treat in 2030?"), "95%")
+    assert assistant.ask("What share of rural households will have clean water in 2030?").short == "95%"
