@@ -310,10 +310,10 @@ class Answerer:
         if bool(said_of and asked_of) and not said_of & asked_of:
             return True
         if english:  # the glossary terms come in no phrase order: the English head noun is read instead
-            head = _ENGLISH_RATE_OF.search(query.text.lower())
-            if head is None:
+            noun = _ENGLISH_RATE_OF.search(query.text.lower())
+            if noun is None:
                 return False
-            terms = glossary().translate(head.group("of") or head.group("before"))
+            terms = glossary().translate(noun.group("of") or noun.group("before"))
             said_text = fold(" ".join([said, *self.index.derived.abbreviations.expand(said)])).lower()
             return bool(terms) and not any(re.search(rf"\b{re.escape(fold(t).lower())}\b", said_text) for t in terms)
         # the head of what is asked, its first two words ("tiêm chủng" of "tỷ lệ tiêm chủng … cho trẻ em",
