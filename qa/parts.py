@@ -97,7 +97,9 @@ def split_question(text: str) -> Split | None:
         both_ask = bool(_ASKS.search(fold(left))) and bool(_ASKS.search(fold(right)))
         if both_ask and len(content_words(right)) >= 1 and len(content_words(left)) >= 1:
             return Split((left, right), certain=True)
-        if compare and (content_words(right) or YEAR.search(right)):
+        if compare and (content_words(right) or YEAR.search(right)) \
+                and (len(content_words(right)) <= 3 or _ASKS.search(fold(right))):
+            # a long side that asks nothing is the rest of one question ("… thành từng nhóm và trả tiền …")
             return Split((left, _substitute(left, right) if len(content_words(right)) <= 3 else right),
                          certain=True)
     # Coordinated short phrases: "… khu vực đô thị và nông thôn (là bao nhiêu)", "A, B và C".
@@ -115,6 +117,9 @@ def split_question(text: str) -> Split | None:
         verb = fold(head).endswith((" la", " dat", " tang", " giam", " chiem"))  # goes with the ask: "tăng bao nhiêu"
         cut = last.rfind(" ", 0, len(head)) if verb else ask.start()
         items[-1], tail = last[:max(cut, 0)].strip(), " " + last[max(cut, 0):].strip()
+    if _ASKS.search(fold(left)) and any(len(content_words(it)) >= 4 and fold(it).split()[0] not in _MEASURES
+                                        for it in items):
+        return None  # the ask, said first, covers a long coordinated predicate: "… ngày nào … phải A và B"
     if len(content_words(left)) >= 1 and all(1 <= len(content_words(it)) <= 14 and not _ASKS.search(fold(it))
                                               for it in items):
         # Each item repeating a measure word ("số dự án A và số dự án B", "tỷ lệ A và tỷ lệ B") names

@@ -1052,3 +1052,14 @@ def test_an_english_rate_is_of_its_head_noun(tmp_path):
     assistant = _plan_assistant(tmp_path, "Năm 2030, tỷ lệ hộ dân khu vực nông thôn được cung cấp nước sạch đạt 95%.")
     _assert_refused(assistant.ask("What share of rural wastewater is the province to treat in 2030?"), "95%")
     assert assistant.ask("What share of rural households will have clean water in 2030?").short == "95%"
+
+
+def test_a_question_word_said_first_covers_a_coordinated_predicate():
+    """"Đến ngày nào … phải phân loại rác thành từng nhóm và trả tiền …" is one question ("từng" is no comparison);
+    two indicators under one ask are still two parts."""
+    from qa.parts import split_question
+
+    assert split_question("Đến ngày nào thì hộ gia đình phải phân loại rác thành từng nhóm và trả tiền dịch vụ theo "
+                          "khối lượng?") is None
+    split = split_question("Tỷ lệ hộ nghèo năm 2030 là bao nhiêu và tỷ lệ hộ cận nghèo?")
+    assert split is not None and len(split.parts) == 2
