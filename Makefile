@@ -37,7 +37,7 @@ lint: install
 
 LAWS_INDEX ?= $${QA_DATA_DIR:-$$HOME/.cache/qa-nghiquyet}/laws-index
 
-eval: install  ## the resolution's Q&A set, then the 106 law questions on an index of the eight laws
+eval: install  ## the resolution's Q&A set, then the 205 law questions on an index of the eight laws
 	$(BIN)/qa eval
 	test -e $(LAWS_INDEX) || $(BIN)/qa index build --index $(LAWS_INDEX) --corpus eval/corpora/laws
 	$(BIN)/qa eval --qa eval/data/laws_qa.jsonl --index $(LAWS_INDEX) --retriever hybrid --out eval/out/laws
