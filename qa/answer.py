@@ -280,7 +280,7 @@ class Answerer:
         """The pick answers a neighbouring question, not this one.
 
         Another thing's rate, the other side of a contrast, a measure an English question's terms do not
-        name, or a body where a person is asked.
+        name, a body where a person is asked, or no place where a place is asked.
         """
         return (self._other_measure(query, pick) or _contrasted(query, pick.cand.text) or _unglossed(query, pick)
                 or (pick.extract is not None and names_a_body_for_a_person(query, pick.extract.short))
@@ -706,10 +706,6 @@ _ENGLISH_RATE_OF = re.compile(
     r"\b(?:rate|share|percentage|proportion|ratio) of (?:the |all )?(?:[a-z-]+ ){0,3}?(?P<of>[a-z-]+)"
     r"(?= (?:is|are|will|to|in|by|that|which|for|does|should|must|be|being|with|at|under|over|of)\b|\s*\?|$)|"
     r"\b(?P<before>[a-z-]+) (?:rate|ratio)\b")
-_RATE_OF = re.compile(
-    r"\b(?:rate|share|percentage|proportion|ratio) of (?:the |all )?(?:[a-z-]+ ){0,3}?(?P<head>[a-z-]+)"
-    r"(?= (?:is|are|will|to|in|by|that|which|for|does|should|must|be|being|with|at|under|over|of)\b|\s*\?|$)|"
-    r"\b(?P=head)?(?P<head2>)")
 _RATE_OF = re.compile(r"\bt[yi] le\b")  # "tỷ lệ X": the rate of X
 _CLAUSE = re.compile(r"[,;](?!\d)")
 # Words any target's statement may carry, as written: what it measures lies in the others.
@@ -735,9 +731,9 @@ def _measured(text: str) -> set[str]:
 _PLACE_ASKED = re.compile(r"\b(?:dia diem|vi tri) nao\b|\b(?:dat|xay dung|dien ra|to chuc|bo tri|nam) (?:o|tai) dau\b|"
                           r"\bwhere (?:is|are|will|was|were|would)\b.*\b(?:located|built|held|sited|situated|placed)\b|"
                           r"\b(?:in )?which (?:district|province|commune|ward|city|location|locality)\b")
-_UNITS = "quận|huyện|xã|phường|tỉnh|thị xã|thị trấn"
-_UNIT_ASKED = re.compile(rf"(?<!cơ )\b(?:{_UNITS})(?:, (?:{_UNITS}))* nào\b")
-_UNIT_ASKED_FOLDED = re.compile(rf"(?<!co )\b(?:{fold(_UNITS)})(?:, (?:{fold(_UNITS)}))* nao\b")
+_ADMIN_UNITS = "quận|huyện|xã|phường|tỉnh|thị xã|thị trấn"
+_UNIT_ASKED = re.compile(rf"(?<!cơ )\b(?:{_ADMIN_UNITS})(?:, (?:{_ADMIN_UNITS}))* nào\b")
+_UNIT_ASKED_FOLDED = re.compile(rf"(?<!co )\b(?:{fold(_ADMIN_UNITS)})(?:, (?:{fold(_ADMIN_UNITS)}))* nao\b")
 # A place the text names: an administrative unit with its name ("huyện Gia Lâm"), or "tại/ở" a proper name; the
 # names that follow, comma-separated, are more places ("xã Yên Thường, huyện Gia Lâm"; "huyện Chương Mỹ, Quốc Oai").
 _NAME = r"[A-ZĐ][^\W\d_]*(?:\s+[A-ZĐ][^\W\d_]*)*"
