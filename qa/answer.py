@@ -284,7 +284,7 @@ class Answerer:
         """
         return (self._other_measure(query, pick) or _contrasted(query, pick.cand.text) or _unglossed(query, pick)
                 or (pick.extract is not None and names_a_body_for_a_person(query, pick.extract.short))
-                or (asks_place(query) and _place(pick.cand.text) is None))
+                or (asks_place(query) and _PLACE.search(pick.cand.text) is None))
 
     def _other_measure(self, query: Query, pick: _Pick) -> bool:
         """The rate picked is another thing's: "tỷ lệ hộ nghèo" asked, "tỷ lệ lao động qua đào tạo đạt 74,2%" read.
@@ -315,7 +315,7 @@ class Answerer:
                 return False
             terms = glossary().translate(noun.group("of") or noun.group("before"))
             said_text = fold(" ".join([said, *self.index.derived.abbreviations.expand(said)])).lower()
-            return bool(terms) and not any(re.search(rf"\b{re.escape(fold(t).lower())}\b", said_text) for t in terms)
+            return bool(terms) and not _says_any(terms, said_text)
         # the head of what is asked, its first two words ("tiêm chủng" of "tỷ lệ tiêm chủng … cho trẻ em",
         # "hộ nghèo" of "tỷ lệ hộ nghèo khu vực nông thôn"), must be in the sentence
         words = re.findall(r"[^\W\d_]+", rest)
@@ -335,11 +335,10 @@ class Answerer:
             pos = cand.chunk.text.find(value.text)
             if pos >= 0:
                 return _Pick(cand, prob, Extract(pos, pos + len(value.text), value.text, value.text), target)
-        if kind in (AnswerType.FACT, AnswerType.QUANTITY) and _SESSION_ASKED.search(query.folded):
-            found = _session(cand.text)  # "kỳ họp thứ mấy" counts nothing
-            return _Pick(cand, prob, found.shifted(cand.start), None) if found else None
-        if kind is AnswerType.FACT and asks_place(query):
-            found = _place(cand.text)
+        named = (_SESSION if kind in (AnswerType.FACT, AnswerType.QUANTITY) and _SESSION_ASKED.search(query.folded)
+                 else _PLACE if kind is AnswerType.FACT and asks_place(query) else None)  # "thứ mấy" counts nothing
+        if named is not None:  # the session or place named, or nothing to take here
+            found = _named(named, cand.text)
             return _Pick(cand, prob, found.shifted(cand.start), None) if found else None
         if kind is AnswerType.LIST:  # the sentence's own list, else the items that follow it
             found = inline_list(cand.text) or enumeration(cand.chunk.text[cand.start:]) or enumeration(cand.text)
@@ -755,15 +754,9 @@ _SESSION_ASKED = re.compile(r"\bky hop (?:thu may|nao)\b|\bwhich (?:[\w']+ ){0,4
 _SESSION = re.compile(r"(?:khóa [IVXLC\d]+,\s*)?kỳ họp thứ [^\W_]+(?: \([^)]{1,30}\))?", re.IGNORECASE)
 
 
-def _session(text: str) -> Extract | None:
-    """The session ``text`` names, if any."""
-    m = _SESSION.search(text)
-    return Extract(m.start(), m.end(), m.group()) if m else None
-
-
-def _place(text: str) -> Extract | None:
-    """The place ``text`` names ("xã Yên Thường, huyện Gia Lâm"), if any."""
-    m = _PLACE.search(text)
+def _named(pattern: re.Pattern[str], text: str) -> Extract | None:
+    """The first session or place (``_SESSION``, ``_PLACE``) ``text`` names, if any."""
+    m = pattern.search(text)
     return Extract(m.start(), m.end(), m.group()) if m else None
 
 
@@ -791,10 +784,14 @@ def _unglossed(query: Query, pick: _Pick) -> bool:
     found = pick.extract
     if found is None or not found.figure or query.answer_type is not AnswerType.QUANTITY or not query.glossed:
         return False
-    glossed = [fold(t).lower() for t in glossary().translate(re.sub(r"\b[A-Z][a-z]+\b", " ", query.text))
-               if _measured(t)]
+    glossed = [t for t in glossary().translate(re.sub(r"\b[A-Z][a-z]+\b", " ", query.text)) if _measured(t)]
     said = fold(f"{pick.cand.text} {pick.cand.chunk.context.partition(' › ')[2]}").lower()
-    return bool(glossed) and not any(re.search(rf"\b{re.escape(t)}\b", said) for t in glossed)
+    return bool(glossed) and not _says_any(glossed, said)
+
+
+def _says_any(phrases: list[str], said: str) -> bool:
+    """Whether ``said`` (folded, lower case) holds one of ``phrases`` as whole words."""
+    return any(re.search(rf"\b{re.escape(fold(p).lower())}\b", said) for p in phrases)
 
 
 _ITEM = re.compile(r"\s*(?:[a-zđ]\)|\d+[.)]|[-–•+])\s")
