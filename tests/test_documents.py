@@ -962,34 +962,35 @@ def test_a_rate_of_people_is_the_rate_of_what_follows_người(tmp_path):
 
 
 @pytest.mark.parametrize("question", [
-    "Số giường bệnh trên một vạn dân năm 2030 là bao nhiêu?",
-    "Không tổ chức khám sức khỏe định kỳ thì bị phạt tiền bao nhiêu?",
+    "Số bác sĩ trên một vạn dân năm 2030 là bao nhiêu?",
+    "Mức tiền phạt khi bỏ qua lịch khám sức khỏe định kỳ là bao nhiêu?",
     "Một hội đồng khám có bao nhiêu bác sĩ chuyên khoa?",
     "How many specialist doctors sit on an examination board?",
 ])
 def test_a_figure_in_another_unit_than_the_one_asked_is_no_answer(tmp_path, question):
-    """The plan gives doctors per ten thousand people, how often check-ups are held and how long results take:
-    not beds per ten thousand, a fine, or how many doctors sit on a board."""
-    assistant = _plan_assistant(tmp_path, "Năm 2030, đạt 15 bác sỹ/vạn dân; tổ chức khám sức khỏe định kỳ mỗi năm "
-                                          "một lần; kết quả khám trả trong 10 ngày.")
-    _assert_refused(assistant.ask(question), "15 bác sỹ", "một lần", "10 ngày")
-    assert assistant.ask("Số bác sĩ trên một vạn dân năm 2030 là bao nhiêu?").short == "15 bác sỹ/vạn dân"
+    """The plan gives hospital beds per ten thousand people, how often check-ups are held and how long results
+    take: not doctors per ten thousand, a fine, or how many doctors sit on a board."""
+    assistant = _plan_assistant(tmp_path, "Năm 2030, đạt 32 giường bệnh/vạn dân; bác sĩ chuyên khoa tổ chức khám sức "
+                                          "khỏe định kỳ mỗi năm một lần; kết quả khám trả trong 10 ngày.")
+    _assert_refused(assistant.ask(question), "32 giường", "một lần", "10 ngày")
+    assert assistant.ask("Số giường bệnh trên vạn dân năm 2030 là bao nhiêu?").short == "32 giường bệnh/vạn dân"
 
 
 def test_after_a_best_match_turned_down_a_far_less_probable_neighbour_is_no_answer(tmp_path, monkeypatch):
-    """"nhập khẩu" asked: the export sentence, most probable, is turned down as the other side of the pair, and
-    the growth sentence, a sixth as probable, is a neighbour, not the answer. Scores are fixed to test the rule."""
-    assistant = _plan_assistant(tmp_path, "Năm 2030, GRDP tăng 7%. Kim ngạch xuất khẩu năm 2030 tăng 5%.")
+    """"nội địa" asked: the sentence on international visitors, most probable, is turned down as the other side
+    of the pair, and the growth sentence, a sixth as probable, is a neighbour, not the answer. Scores are fixed
+    to test the rule."""
+    assistant = _plan_assistant(tmp_path, "Năm 2030, GRDP tăng 7%. Lượng khách du lịch quốc tế năm 2030 tăng 5%.")
     scored = assistant.answerer.scored
 
     def fixed(query):
         s = scored(query)
-        probs = [0.6 if "xuất khẩu" in c.text else 0.1 if "GRDP" in c.text else 0.0 for c in s.candidates]
+        probs = [0.6 if "quốc tế" in c.text else 0.1 if "GRDP" in c.text else 0.0 for c in s.candidates]
         return dataclasses.replace(s, probs=np.array(probs), answerable=0.9)
 
     monkeypatch.setattr(assistant.answerer, "scored", fixed)
-    _assert_refused(assistant.ask("Kim ngạch nhập khẩu năm 2030 tăng bao nhiêu phần trăm?"), "7%", "5%")
-    assert assistant.ask("Kim ngạch xuất khẩu năm 2030 tăng bao nhiêu phần trăm?").short == "5%"
+    _assert_refused(assistant.ask("Lượng khách du lịch nội địa năm 2030 tăng bao nhiêu phần trăm?"), "7%", "5%")
+    assert assistant.ask("Lượng khách du lịch quốc tế năm 2030 tăng bao nhiêu phần trăm?").short == "5%"
 
 
 _AGES = "Người từ đủ mười lăm tuổi đến chưa đủ mười tám tuổi được tham gia đội tình nguyện nếu được cha, mẹ đồng ý."
@@ -999,7 +1000,7 @@ _AGES = "Người từ đủ mười lăm tuổi đến chưa đủ mười tám
     ("Người 16 tuổi có được tham gia đội tình nguyện không?", "Có"),
     ("Người 14 tuổi có được tham gia đội tình nguyện không?", "Không"),
     ("Người 18 tuổi có được tham gia đội tình nguyện không?", "Không"),
-    ("Can a 17-year-old join the volunteer team if their parents agree?", "Có"),
+    ("Can a 17-year-old join the volunteer team with their parents' consent?", "Có"),
 ])
 def test_an_age_asked_is_judged_against_the_range_the_text_sets(law_assistant, question, verdict):
     """"16 tuổi" is within "từ đủ mười lăm tuổi đến chưa đủ mười tám tuổi" (a range written in words):
@@ -1012,54 +1013,54 @@ def test_an_age_asked_is_judged_against_the_range_the_text_sets(law_assistant, q
 
 
 def test_a_bound_asked_is_compared_with_the_bound_written(law_assistant):
-    """"có được kiểm soát dưới 3% không" asks about the target itself: "dưới 4%" does not say yes."""
+    """"có được giữ dưới 2% không" asks about the target itself: "dưới 3,5%" does not say yes."""
     from qa.extract import yes_no
 
-    found = yes_no("Kiểm soát chỉ số giá dưới 4%.", law_assistant.query("Chỉ số giá có được kiểm soát dưới 3% không?"))
+    found = yes_no("Giữ tỷ lệ thất nghiệp khu vực thành thị dưới 3,5%.",
+                   law_assistant.query("Tỷ lệ thất nghiệp thành thị có được giữ dưới 2% không?"))
     assert found is not None and found.short == "Không"
 
 
-_PLACES = ("Phát triển Trung tâm lưu trữ dự phòng của tỉnh. Xây dựng chợ đầu mối nông sản tại xã An Bình, huyện Đông "
-           "Sơn. Đẩy nhanh phê duyệt quy hoạch các đô thị vệ tinh Hòa Lạc, Sơn Tây.")
+_PLACES = ("Nâng cấp Nhà văn hóa trung tâm của tỉnh. Xây dựng bến xe khách liên tỉnh tại xã An Bình, huyện Đông Sơn. "
+           "Mở rộng các trạm vệ tinh quan trắc Phú Lạc, Tân Sơn.")
 
 
 def test_where_something_is_answers_with_the_place_or_says_the_plan_names_none(tmp_path):
     """A place asked is answered with the place the sentence names; a sentence that names none does not say where.
-    "vệ tinh nào" (which satellite towns) asks for no province."""
+    "vệ tinh nào" (which satellite stations) asks for no province."""
     assistant = _plan_assistant(tmp_path, _PLACES)
-    _assert_refused(assistant.ask("Trung tâm lưu trữ dự phòng của tỉnh được xây dựng tại địa điểm nào?"),
-                    "Phát triển Trung tâm")
-    assert assistant.ask("Chợ đầu mối nông sản đặt ở đâu?").short == "xã An Bình, huyện Đông Sơn"
-    assert assistant.ask("cho dau moi nong san xay dung o huyen nao").short == "xã An Bình, huyện Đông Sơn"
-    assert "Hòa Lạc, Sơn Tây" in assistant.ask("Những đô thị vệ tinh nào cần đẩy nhanh phê duyệt quy hoạch?").text
+    _assert_refused(assistant.ask("Nhà văn hóa trung tâm của tỉnh được nâng cấp tại địa điểm nào?"), "Nâng cấp Nhà")
+    assert assistant.ask("Bến xe khách liên tỉnh đặt ở đâu?").short == "xã An Bình, huyện Đông Sơn"
+    assert assistant.ask("ben xe khach lien tinh xay dung o huyen nao").short == "xã An Bình, huyện Đông Sơn"
+    assert "Phú Lạc, Tân Sơn" in assistant.ask("Những trạm vệ tinh quan trắc nào được mở rộng?").text
 
 
 @pytest.mark.parametrize("question", [
-    "Luật Thủ đô sửa đổi được trình Quốc hội thông qua tại kỳ họp nào?",
-    "Kỳ họp thứ mấy thông qua Luật Thủ đô sửa đổi?",
-    "At which National Assembly session is the amended Capital Law to be passed?",
+    "Luật Đất đai sửa đổi được Quốc hội xem xét tại kỳ họp nào?",
+    "Kỳ họp thứ mấy xem xét Luật Đất đai sửa đổi?",
+    "In which session will the National Assembly consider the amended Land Law?",
 ])
 def test_which_session_answers_with_the_session(tmp_path, question):
     """"kỳ họp nào", "thứ mấy", "which session": the session named, not a sentence that mentions sessions."""
-    assistant = _plan_assistant(tmp_path, "Tổ chức tốt các kỳ họp của Hội đồng nhân dân tỉnh. Hoàn thiện, trình Quốc "
-                                          "hội thông qua Luật Thủ đô (sửa đổi) tại Kỳ họp thứ 7 (tháng 5/2030).")
-    assert assistant.ask(question).short == "Kỳ họp thứ 7 (tháng 5/2030)"
+    assistant = _plan_assistant(tmp_path, "Tổ chức tốt các kỳ họp của Hội đồng nhân dân tỉnh. Góp ý dự thảo Luật Đất "
+                                          "đai (sửa đổi) để Quốc hội xem xét tại Kỳ họp thứ 9 (tháng 10/2030).")
+    assert assistant.ask(question).short == "Kỳ họp thứ 9 (tháng 10/2030)"
 
 
 def test_an_english_rate_is_of_its_head_noun(tmp_path):
-    """"share of rural wastewater" is a rate of wastewater: the rural clean-water rate, which shares "rural" and
-    "nước" with it, is no answer; the share of rural households with clean water is."""
-    assistant = _plan_assistant(tmp_path, "Năm 2030, tỷ lệ hộ dân khu vực nông thôn được cung cấp nước sạch đạt 95%.")
-    _assert_refused(assistant.ask("What share of rural wastewater is the province to treat in 2030?"), "95%")
-    assert assistant.ask("What share of rural households will have clean water in 2030?").short == "95%"
+    """"share of urban solid waste" is a rate of waste: the urban clean-water rate, which shares "urban" with it,
+    is no answer; the share of the urban population with clean water is."""
+    assistant = _plan_assistant(tmp_path, "Năm 2030, tỷ lệ dân số khu vực đô thị được dùng nước sạch đạt 98%.")
+    _assert_refused(assistant.ask("What share of urban solid waste will be recycled in 2030?"), "98%")
+    assert assistant.ask("What share of the urban population will use clean water in 2030?").short == "98%"
 
 
 def test_a_question_word_said_first_covers_a_coordinated_predicate():
-    """"Đến ngày nào … phải phân loại rác thành từng nhóm và trả tiền …" is one question ("từng" is no comparison);
+    """"Đến ngày nào … phải kê khai thành từng đợt và nộp báo cáo …" is one question ("từng" is no comparison);
     two indicators under one ask are still two parts."""
     from qa.parts import split_question
 
-    assert split_question("Đến ngày nào thì hộ gia đình phải phân loại rác thành từng nhóm và trả tiền dịch vụ theo "
-                          "khối lượng?") is None
-    split = split_question("Tỷ lệ hộ nghèo năm 2030 là bao nhiêu và tỷ lệ hộ cận nghèo?")
+    assert split_question("Đến ngày nào thì doanh nghiệp phải kê khai thành từng đợt và nộp báo cáo theo mẫu "
+                          "quy định?") is None
+    split = split_question("Tỷ lệ trường đạt chuẩn năm 2030 là bao nhiêu và tỷ lệ trạm y tế đạt chuẩn?")
     assert split is not None and len(split.parts) == 2
